@@ -1,0 +1,179 @@
+"""The indicator catalogue: definitions as data (indicators.yaml) with a typed, strict loader.
+
+    >>> from cypp_lib.catalogue import load_catalogue
+    >>> cat = load_catalogue()
+    >>> cat["ks4_em_94"].name
+    'GCSE English and maths at grade 4 or above'
+
+Unknown fields, missing required fields and out-of-range values raise CatalogueError naming
+the indicator and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from cypp_lib.errors import CatalogueError
+from cypp_lib.paths import CATALOGUE_FILE
+
+VALUE_TYPES = {"proportion", "rate", "count", "mean", "evidence"}
+POLARITIES = {"high", "low", "none"}
+YEAR_TYPES = {"academic", "financial", "calendar", "snapshot"}
+ADAPTERS = {"lait", "ees", "fingertips"}
+
+
+@dataclass(frozen=True)
+class Source:
+    adapter: str
+    file: str
+    publisher: str
+    measure: str | None = None
+    filter: dict = field(default_factory=dict)
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    priority: int
+    outcome: int | None
+    value_type: str
+    definition: str
+    success: str
+    theme: str | None = None
+    unit: str = ""
+    multiplier: int = 1
+    dps: int = 1
+    polarity: str = "none"
+    year_type: str | None = None
+    caveats: str = ""
+    target: float | None = None
+    evidence: str = ""
+    source: Source | None = None
+
+    @property
+    def is_statistic(self) -> bool:
+        return self.value_type != "evidence"
+
+    def format(self, value) -> str:
+        """The value rounded to the indicator's decimal places, with its unit."""
+        if value is None or value != value:
+            return "no data"
+        text = f"{value:,.{self.dps}f}"
+        return f"{text}%" if self.unit == "%" else f"{text} {self.unit}".rstrip()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict[str, Indicator]
+    priorities: dict[int, str]
+    outcomes: dict[int, str]
+    themes: dict[str, str]
+
+    def __getitem__(self, key: str) -> Indicator:
+        try:
+            return self.indicators[key]
+        except KeyError:
+            raise KeyError(f"no indicator {key!r} in the catalogue; known: {', '.join(self.indicators)}") from None
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    def __len__(self):
+        return len(self.indicators)
+
+    def for_priority(self, priority: int) -> list[Indicator]:
+        return [i for i in self if i.priority == priority]
+
+    def statistics(self) -> list[Indicator]:
+        return [i for i in self if i.is_statistic]
+
+    def files(self) -> dict[str, list[Indicator]]:
+        """Raw files (relative to the raw folder) and the indicators each one feeds."""
+        out: dict[str, list[Indicator]] = {}
+        for i in self.statistics():
+            out.setdefault(i.source.file, []).append(i)
+        return out
+
+
+def _build(cls, data: dict, where: str):
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(names))}")
+    required = {
+        f.name for f in fields(cls)
+        if f.name not in data and f.default is MISSING and f.default_factory is MISSING
+    }
+    if required:
+        raise CatalogueError(f"{where}: missing required field(s) {', '.join(sorted(required))}")
+    return cls(**data)
+
+
+def _check(ind: Indicator, where: str, priorities, outcomes, themes) -> None:
+    def bad(field_name, expected):
+        raise CatalogueError(f"{where}: field {field_name!r} is {getattr(ind, field_name)!r}; expected {expected}")
+
+    if ind.value_type not in VALUE_TYPES:
+        bad("value_type", f"one of {sorted(VALUE_TYPES)}")
+    if ind.priority not in set(priorities) | {0}:
+        bad("priority", f"0 (context) or one of {sorted(priorities)}")
+    if ind.outcome is not None and ind.outcome not in outcomes:
+        bad("outcome", f"null or one of 1-{max(outcomes)}")
+    if ind.outcome is None and ind.theme not in themes:
+        bad("theme", f"one of {sorted(themes)} when there is no outcome")
+    if ind.is_statistic:
+        if ind.source is None:
+            bad("source", "a source for a statistic")
+        if ind.source.adapter not in ADAPTERS:
+            raise CatalogueError(f"{where}: source adapter {ind.source.adapter!r}; expected one of {sorted(ADAPTERS)}")
+        if ind.polarity not in POLARITIES:
+            bad("polarity", f"one of {sorted(POLARITIES)}")
+        if ind.year_type not in YEAR_TYPES:
+            bad("year_type", f"one of {sorted(YEAR_TYPES)}")
+        if not isinstance(ind.dps, int) or not 0 <= ind.dps <= 3:
+            bad("dps", "a whole number 0-3")
+    elif not ind.evidence:
+        bad("evidence", "a statement of how the outcome is evidenced")
+
+
+def parse_catalogue(doc: dict, origin: str = "catalogue") -> Catalogue:
+    """Build a Catalogue from the parsed YAML document, checking every entry."""
+    if not isinstance(doc, dict) or "indicators" not in doc:
+        raise CatalogueError(f"{origin}: expected a mapping with an 'indicators' list")
+    priorities = {int(k): v for k, v in doc.get("priorities", {}).items()}
+    outcomes = {int(k): v for k, v in doc.get("outcomes", {}).items()}
+    themes = dict(doc.get("themes", {}))
+    indicators: dict[str, Indicator] = {}
+    for n, raw in enumerate(doc["indicators"], start=1):
+        where = f"{origin}: indicator {raw.get('id', f'#{n}')!r}"
+        raw = dict(raw)
+        if "source" in raw and raw["source"] is not None:
+            raw["source"] = _build(Source, dict(raw["source"]), where + " source")
+        ind = _build(Indicator, raw, where)
+        if ind.id in indicators:
+            raise CatalogueError(f"{where}: duplicate id")
+        _check(ind, where, priorities, outcomes, themes)
+        indicators[ind.id] = ind
+    uncovered = sorted(set(outcomes) - {i.outcome for i in indicators.values()})
+    if uncovered:
+        raise CatalogueError(f"{origin}: outcome(s) {uncovered} have no indicator or evidence entry")
+    return Catalogue(indicators, priorities, outcomes, themes)
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(path: str | Path = CATALOGUE_FILE) -> Catalogue:
+    """Load and check the catalogue YAML (cached per path)."""
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
+    return parse_catalogue(doc, origin=str(path.name))
