@@ -1,0 +1,137 @@
+"""Raw files -> the tidy processed table (data/processed/indicators.parquet) and its provenance.
+
+Steps: read each raw file the catalogue names (absent files are recorded, not fatal, as long as
+one file is present); run its adapter; add confidence intervals where the source gives a
+numerator and denominator but no interval; flag implausible aggregate rows; record provenance
+(file checksums, whether the data is the demonstration set, warnings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cypp_lib import __version__
+from cypp_lib.catalogue import Catalogue
+from cypp_lib.errors import RawDataError
+from cypp_lib.geography import AreaRegistry
+from cypp_lib.paths import DEMO_MARKER, PROCESSED_META, PROCESSED_TABLE
+from cypp_lib.sources import ADAPTERS, ORDER, TIDY_COLUMNS, read_raw_csv
+from cypp_lib.stats import proportion, rate
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def is_demo(raw_dir: Path) -> bool:
+    return (Path(raw_dir) / DEMO_MARKER).is_file()
+
+
+def prepare(raw_dir: Path, catalogue: Catalogue, frames: dict | None = None):
+    """Build the tidy table from raw_dir. `frames` may hold already-read raw frames by file.
+
+    Returns (table, provenance dict).
+    """
+    raw_dir = Path(raw_dir)
+    registry = AreaRegistry()
+    files = sorted(catalogue.files().items(), key=lambda kv: ORDER[kv[1][0].source.adapter])
+    parts, file_records, missing = [], [], []
+    for rel, indicators in files:
+        path = raw_dir / rel
+        if not path.is_file():
+            missing.append({"file": rel, "indicators": [i.id for i in indicators]})
+            continue
+        df = frames[rel] if frames and rel in frames else read_raw_csv(path, rel)
+        adapter = ADAPTERS[indicators[0].source.adapter]
+        parts.append(adapter(df, indicators, registry, rel))
+        file_records.append({"file": rel, "sha256": sha256(path), "bytes": path.stat().st_size,
+                             "rows": len(df), "indicators": [i.id for i in indicators]})
+    if not parts:
+        raise RawDataError(f"{raw_dir}: none of the raw files the catalogue needs is present "
+                           f"(looked for {', '.join(rel for rel, _ in files)})")
+    table = pd.concat(parts, ignore_index=True)
+    table = _add_intervals(table, catalogue)
+    table, warnings = flag_implausible_aggregates(table, catalogue)
+    table = table.sort_values(["indicator", "area_code", "year"], kind="stable").reset_index(drop=True)
+    table["year"] = table["year"].astype("Int64")
+    table["la_number"] = table["la_number"].astype("Int64")
+    provenance = {
+        "cypp_version": __version__,
+        "demo": is_demo(raw_dir),
+        "files": file_records,
+        "missing": missing,
+        "warnings": warnings,
+        "rows": len(table),
+    }
+    return table[TIDY_COLUMNS], provenance
+
+
+def _add_intervals(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Wilson (proportions) or Byar/exact (rates, counts) limits where counts exist and CIs do not."""
+    need = table["lower_95"].isna() & table["numerator"].notna() & table["denominator"].notna()
+    for ind_id, idx in table[need].groupby("indicator").groups.items():
+        ind = catalogue[ind_id]
+        rows = table.loc[idx]
+        fn = proportion if ind.value_type == "proportion" else rate
+        ci = fn(rows["numerator"].to_numpy(), rows["denominator"].to_numpy(), multiplier=ind.multiplier)
+        table.loc[idx, "lower_95"] = ci["lower_95"].to_numpy()
+        table.loc[idx, "upper_95"] = ci["upper_95"].to_numpy()
+    return table
+
+
+def flag_implausible_aggregates(table: pd.DataFrame, catalogue: Catalogue, min_las: int = 10):
+    """Mark an England or regional value outside the range of every LA's value as unreliable
+    (status 'u') so papers do not compare with it. Returns (table, warnings)."""
+    warnings = []
+    ok = table["status"] == "ok"
+    las = table[ok & (table["area_level"] == "Local authority")]
+    bounds = las.groupby(["indicator", "year"])["value"].agg(["min", "max", "count"])
+    agg = table[ok & (table["area_level"] != "Local authority")].join(bounds, on=["indicator", "year"])
+    rate_like = agg["indicator"].map(lambda i: catalogue[i].value_type in ("proportion", "rate", "mean"))
+    bad = agg[rate_like & (agg["count"] >= min_las) & ((agg["value"] < agg["min"]) | (agg["value"] > agg["max"]))]
+    for (ind, area), grp in bad.groupby(["indicator", "area_name"]):
+        years = ", ".join(str(int(y)) for y in sorted(grp["year"]))
+        warnings.append(
+            f"{grp['source'].iloc[0]}: {area} value for {ind} ({years}) lies outside the range of "
+            f"every local authority; treated as unreliable and not used as a comparator."
+        )
+    table.loc[bad.index, "status"] = "u"
+    return table, warnings
+
+
+def write_processed(table: pd.DataFrame, provenance: dict, processed_dir: Path) -> Path:
+    """Write table and provenance atomically (temporary files, then rename)."""
+    processed_dir = Path(processed_dir)
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    target = processed_dir / PROCESSED_TABLE
+    with tempfile.NamedTemporaryFile(dir=processed_dir, suffix=".tmp", delete=False) as tmp:
+        table.to_parquet(tmp.name, index=False)
+    os.replace(tmp.name, target)
+    meta = processed_dir / PROCESSED_META
+    tmp_meta = meta.with_suffix(".tmp")
+    tmp_meta.write_text(json.dumps(provenance, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp_meta, meta)
+    return target
+
+
+def read_processed(processed_dir: Path) -> tuple[pd.DataFrame, dict]:
+    processed_dir = Path(processed_dir)
+    path = processed_dir / PROCESSED_TABLE
+    if not path.is_file():
+        raise RawDataError(f"{path}: no processed data; run `cypp build` first")
+    meta = json.loads((processed_dir / PROCESSED_META).read_text(encoding="utf-8"))
+    return pd.read_parquet(path), meta
+
+
+__all__ = ["prepare", "write_processed", "read_processed", "is_demo", "np"]
