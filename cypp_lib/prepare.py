@@ -60,7 +60,7 @@ def prepare(raw_dir: Path, catalogue: Catalogue, frames: dict | None = None):
     if not parts:
         raise RawDataError(f"{raw_dir}: none of the raw files the catalogue needs is present "
                            f"(looked for {', '.join(rel for rel, _ in files)})")
-    table = pd.concat(parts, ignore_index=True)
+    table = _drop_repeats(pd.concat(parts, ignore_index=True))
     table = _add_intervals(table, catalogue)
     table, warnings = flag_implausible_aggregates(table, catalogue)
     table = table.sort_values(["indicator", "area_code", "year"], kind="stable").reset_index(drop=True)
@@ -75,6 +75,22 @@ def prepare(raw_dir: Path, catalogue: Catalogue, frames: dict | None = None):
         "rows": len(table),
     }
     return table[TIDY_COLUMNS], provenance
+
+
+def _drop_repeats(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows repeated with identical values (Fingertips lists England both as itself and as a
+    child of England); two different values for one indicator, area and period are an error."""
+    key = ["indicator", "area_code", "year"]
+    table = table.drop_duplicates(key + ["value", "status"])
+    clash = table[table.duplicated(key, keep=False)]
+    if not clash.empty:
+        first = clash.iloc[0]
+        raise RawDataError(
+            f"{first['source']}: {len(clash)} rows give different values for the same indicator, "
+            f"area and period, e.g. {first['indicator']} for {first['area_name']} {first['period']}: "
+            f"{', '.join(str(v) for v in clash[(clash[key] == first[key]).all(axis=1)]['value'])}; "
+            "expected one value per area and period")
+    return table
 
 
 def _add_intervals(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
