@@ -1,0 +1,127 @@
+"""The `cypp` command. Keep imports here light: heavy packages load inside each command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cypp_lib import __version__, paths
+from cypp_lib.errors import CyppError, ValidationFailed
+
+
+def _common(p: argparse.ArgumentParser, out: bool = True) -> None:
+    p.add_argument("--raw", type=Path, default=paths.RAW, metavar="DIR",
+                   help="folder of raw files (default: data/raw, the demo data)")
+    if out:
+        p.add_argument("--out", type=Path, default=paths.OUTPUTS, metavar="DIR",
+                       help="folder for the published papers (default: outputs/)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="cypp",
+        description="Reproducible needs-analysis papers for the Lewisham Children and Young People's Plan "
+                    "2019-22: validate raw data, prepare indicators, build accessible HTML board papers.",
+        epilog="Start with `make papers` (demo data) or `cypp build --raw ../shared/data/public` (real data).")
+    ap.add_argument("--version", action="version", version=f"cypp {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="validate, prepare and build all papers",
+                       description="Validate the raw files (Great Expectations), prepare the processed table, "
+                                   "execute one notebook per paper (overview, priorities 1-4, annual report) and "
+                                   "publish them as HTML with an index. Nothing is replaced unless every step succeeds.")
+    _common(b)
+    b.add_argument("--processed", type=Path, default=paths.PROCESSED, metavar="DIR",
+                   help="folder for the processed table and executed notebooks (default: data/processed)")
+    b.add_argument("--area", default="Lewisham", help="LA name, ONS code or DfE number (default: Lewisham)")
+    b.add_argument("--period", default="latest", help="'latest' or the year a period ends in (default: latest)")
+    b.add_argument("--neighbours", default="2025", choices=["pre-2021", "2021", "2025"],
+                   help="statistical-neighbour model year (default: 2025)")
+    b.add_argument("--meeting-date", default="", help="board meeting date printed on the papers")
+    b.add_argument("--jobs", type=int, default=2, help="papers built in parallel (default: 2)")
+
+    v = sub.add_parser("validate", help="check the raw files with Great Expectations",
+                       description="Check every raw file the catalogue uses against its suite in expectations/. "
+                                   "Prints a plain-English report (file, line, column, expected, found), writes "
+                                   "validation.html to the output folder, exits 1 on failure.")
+    _common(v)
+
+    d = sub.add_parser("demo-data", help="generate the synthetic demonstration data",
+                       description="Write the deterministic synthetic demonstration data set (same layout and "
+                                   "formats as the real files) into the raw folder. Refuses to write into a folder "
+                                   "holding anything other than demo data.")
+    _common(d, out=False)
+    d.add_argument("--force", action="store_true", help="regenerate even if demo data is already there")
+
+    sub.add_parser("catalogue", help="list the indicators in the catalogue",
+                   description="Print the indicator catalogue: id, priority, outcome and name.")
+    return ap
+
+
+def cmd_demo_data(args) -> int:
+    from cypp_lib.demo import generate
+
+    raw = Path(args.raw)
+    present = [p for p in raw.glob("*") if p.name not in ("README.md", ".gitkeep")] if raw.is_dir() else []
+    is_demo = (raw / paths.DEMO_MARKER).is_file()
+    if present and not is_demo:
+        raise CyppError(f"{raw} holds files that are not cypp demo data; refusing to write into it "
+                        "(raw data is never overwritten). Choose another --raw folder.")
+    if is_demo and not args.force:
+        print(f"Demo data already present in {raw} (use --force to regenerate).")
+        return 0
+    files = generate(raw)
+    print(f"Wrote {len(files)} synthetic demonstration files to {raw}.")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from cypp_lib.pipeline import BuildOptions, validate_step
+
+    opts = BuildOptions(raw_dir=args.raw, out_dir=args.out, processed_dir=paths.PROCESSED)
+    report, _, page = validate_step(opts)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "validation.html").write_text(page, encoding="utf-8")
+    print(f"Full report: {Path(args.out) / 'validation.html'}")
+    return 0 if report.success else 1
+
+
+def cmd_build(args) -> int:
+    from cypp_lib.pipeline import BuildOptions, build
+
+    build(BuildOptions(raw_dir=args.raw, out_dir=args.out, processed_dir=args.processed, area=args.area,
+                       period=str(args.period), neighbour_model=args.neighbours,
+                       meeting_date=args.meeting_date, jobs=args.jobs))
+    return 0
+
+
+def cmd_catalogue(args) -> int:
+    from cypp_lib.catalogue import load_catalogue
+
+    for i in load_catalogue():
+        print(f"{i.id:26} P{i.priority} O{i.outcome or '-':<3} {i.value_type:10} {i.name}")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    if not args.command:
+        parser().print_help()
+        return 0
+    handler = {"build": cmd_build, "validate": cmd_validate, "demo-data": cmd_demo_data,
+               "catalogue": cmd_catalogue}[args.command]
+    try:
+        return handler(args)
+    except ValidationFailed as exc:
+        print(f"cypp: {exc}", file=sys.stderr)
+        return 1
+    except CyppError as exc:
+        print(f"cypp: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Execute a paper notebook with papermill and render it to HTML with nbconvert (as libraries).
+
+Output is made reproducible: fixed cell ids, no papermill/execution timestamps, a fixed title,
+SOURCE_DATE_EPOCH for any date the kernel would stamp. Executed notebooks (with full detail,
+for debugging) are kept beside the processed data, never in the published outputs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cypp_lib import __version__
+from cypp_lib.errors import RenderError
+from cypp_lib.paths import NOTEBOOKS, TEMPLATES
+
+
+@dataclass(frozen=True)
+class PaperSpec:
+    slug: str  # output file stem, e.g. "lewisham-priority-1"
+    notebook: str  # file in notebooks/
+    title: str
+    parameters: dict = field(default_factory=dict)
+
+
+def execute_notebook(spec: PaperSpec, executed_dir: Path):
+    """Run the notebook with its parameters; returns the executed notebook node."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    out_path = executed_dir / f"{spec.slug}.ipynb"
+    try:
+        nb = pm.execute_notebook(
+            str(NOTEBOOKS / spec.notebook), str(out_path), parameters=spec.parameters,
+            kernel_name="python3", progress_bar=False, log_output=False, record_timing=False,
+            cwd=str(NOTEBOOKS), shutdown_kernel="immediate", report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        raise RenderError(
+            f"paper '{spec.slug}' ({spec.notebook}): cell {exc.exec_count} failed with "
+            f"{exc.ename}: {exc.evalue}\n  the executed notebook is kept at {out_path}") from None
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("papermill", None)
+    nb.metadata["title"] = spec.title
+    nb.metadata["cypp"] = {"version": __version__}
+    nbformat.write(nb, out_path)
+    return nb
+
+
+def notebook_to_html(nb) -> str:
+    """Render an executed notebook to self-contained HTML with no code shown."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="cypp", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.language_code = "en-GB"
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def render_paper(spec: PaperSpec, executed_dir: str, staging_dir: str) -> tuple[str, str | None]:
+    """Worker entry point: returns (slug, error message or None). Writes staging/<slug>.html."""
+    try:
+        nb = execute_notebook(spec, Path(executed_dir))
+        html = notebook_to_html(nb)
+        Path(staging_dir, f"{spec.slug}.html").write_text(html, encoding="utf-8")
+        return spec.slug, None
+    except RenderError as exc:
+        return spec.slug, str(exc)
+    except Exception as exc:  # keep other papers building; report this one clearly
+        return spec.slug, f"paper '{spec.slug}' ({spec.notebook}): {type(exc).__name__}: {exc}"

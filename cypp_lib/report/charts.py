@@ -1,0 +1,104 @@
+"""Charts for papers: colour-blind-safe, marked and labelled (meaning never carried by colour
+alone), embedded as PNG with alt text generated from the plotted numbers and the data table
+beneath. Deterministic: fixed font, no timestamps in the PNG, no random elements.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from cypp_lib.report.html import details, esc, table  # noqa: E402
+
+PALETTE = sns.color_palette("colorblind")
+MARKERS = ["o", "s", "^", "D", "v"]
+plt.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "cypp", "figure.dpi": 100,
+                     "axes.spines.top": False, "axes.spines.right": False})
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, numeric=()) -> str:
+    img = f'<img src="data:image/png;base64,{_png(fig)}" alt="{esc(alt)}">'
+    return (f"<figure>{img}<figcaption>{esc(caption)}</figcaption></figure>"
+            + details(f"Data table: {caption}", table(data, numeric=numeric)))
+
+
+def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> tuple:
+    """series: {label: frame with year, period, value[, lower_95, upper_95]}, first = the area.
+
+    Returns (figure, alt text, wide data table).
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    alt_parts = []
+    all_years = sorted({int(y) for s in series.values() for y in s["year"]})
+    labels = {}
+    for i, (name, s) in enumerate(series.items()):
+        s = s.dropna(subset=["value"]).sort_values("year")
+        if s.empty:
+            continue
+        colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+        ax.plot(s["year"], s["value"], marker=marker, color=colour, linewidth=2.5 if i == 0 else 1.5,
+                label=name)
+        if i == 0 and "lower_95" in s and s["lower_95"].notna().any():
+            ax.fill_between(s["year"].astype(float), s["lower_95"], s["upper_95"], color=colour, alpha=0.15,
+                            label=f"{name} 95% confidence interval")
+        last = s.iloc[-1]
+        ax.annotate(name, (last["year"], last["value"]), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8, color="#0b0c0c")
+        first = s.iloc[0]
+        alt_parts.append(f"{name}: {fmt(first['value'])} in {first['period']} to {fmt(last['value'])} in {last['period']}")
+        for _, r in s.iterrows():
+            labels.setdefault(int(r["year"]), r["period"])
+    ax.set_xticks(all_years, [labels.get(y, str(y)) for y in all_years], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(unit)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.12, 1))
+    ax.grid(axis="y", color="#dddddd")
+    alt = f"Line chart of {title}. " + "; ".join(alt_parts) + "."
+    wide = pd.DataFrame({"Period": [labels[y] for y in sorted(labels)]})
+    for name, s in series.items():
+        vals = dict(zip(s["year"].astype(int), s["value"]))
+        wide[name] = [fmt(vals.get(y)) if vals.get(y) == vals.get(y) and y in vals else "no data" for y in sorted(labels)]
+    return fig, alt, wide
+
+
+def neighbour_chart(rows: pd.DataFrame, area: str, title: str, unit: str, fmt, england=None) -> tuple:
+    """rows: name, value[, lower_95, upper_95] for the area and its neighbours in one period."""
+    rows = rows.dropna(subset=["value"]).sort_values("value").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.2))
+    colours = [PALETTE[0] if n == area else "#9aa5ad" for n in rows["name"]]
+    ax.barh(rows["name"], rows["value"], color=colours, hatch=["//" if n == area else "" for n in rows["name"]],
+            edgecolor="#0b0c0c", linewidth=0.5)
+    if "lower_95" in rows and rows["lower_95"].notna().any():
+        ax.errorbar(rows["value"], rows.index, xerr=[rows["value"] - rows["lower_95"], rows["upper_95"] - rows["value"]],
+                    fmt="none", ecolor="#0b0c0c", capsize=3, linewidth=1)
+    for i, v in enumerate(rows["value"]):
+        ax.annotate(fmt(v), (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    if england is not None and england == england:
+        ax.axvline(england, color=PALETTE[1], linestyle="--", linewidth=1.5)
+        ax.annotate(f"England {fmt(england)}", (england, len(rows) - 0.5), xytext=(3, 4),
+                    textcoords="offset points", fontsize=8, color="#0b0c0c")
+    ax.set_xlabel(unit)
+    ax.tick_params(axis="y", labelsize=8)
+    for label in ax.get_yticklabels():
+        if label.get_text() == area:
+            label.set_fontweight("bold")
+    order = "; ".join(f"{n} {fmt(v)}" for n, v in zip(rows["name"][::-1], rows["value"][::-1]))
+    alt = (f"Bar chart of {title}, highest first: {order}."
+           + (f" England: {fmt(england)}." if england is not None and england == england else ""))
+    data = pd.DataFrame({"Area": rows["name"][::-1], "Value": [fmt(v) for v in rows["value"][::-1]]})
+    if "lower_95" in rows and rows["lower_95"].notna().any():
+        data["95% interval"] = [f"{fmt(lo)} to {fmt(up)}" for lo, up in zip(rows["lower_95"][::-1], rows["upper_95"][::-1])]
+    return fig, alt, data
