@@ -14,7 +14,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cypp_lib import __version__
@@ -133,6 +132,7 @@ def write_processed(table: pd.DataFrame, provenance: dict, processed_dir: Path) 
     target = processed_dir / PROCESSED_TABLE
     with tempfile.NamedTemporaryFile(dir=processed_dir, suffix=".tmp", delete=False) as tmp:
         table.to_parquet(tmp.name, index=False)
+    os.chmod(tmp.name, 0o644)
     os.replace(tmp.name, target)
     meta = processed_dir / PROCESSED_META
     tmp_meta = meta.with_suffix(".tmp")
@@ -149,5 +149,3 @@ def read_processed(processed_dir: Path) -> tuple[pd.DataFrame, dict]:
     meta = json.loads((processed_dir / PROCESSED_META).read_text(encoding="utf-8"))
     return pd.read_parquet(path), meta
 
-
-__all__ = ["prepare", "write_processed", "read_processed", "is_demo", "np"]
