@@ -54,8 +54,11 @@ def parser() -> argparse.ArgumentParser:
     _common(d, out=False)
     d.add_argument("--force", action="store_true", help="regenerate even if demo data is already there")
 
-    sub.add_parser("catalogue", help="list the indicators in the catalogue",
-                   description="Print the indicator catalogue: id, priority, outcome and name.")
+    c = sub.add_parser("catalogue", help="list the indicators in the catalogue",
+                       description="Print the indicator catalogue (cypp_lib/catalogue/indicators.yaml): one line "
+                                   "per indicator with its id, plan priority (P0 = context), outcome number, value "
+                                   "type and name. Use the id with the exploration notebook or Paper.series().")
+    c.add_argument("--priority", type=int, choices=[0, 1, 2, 3, 4], help="only this priority (0 = context)")
     return ap
 
 
@@ -100,6 +103,8 @@ def cmd_catalogue(args) -> int:
     from cypp_lib.catalogue import load_catalogue
 
     for i in load_catalogue():
+        if args.priority is not None and i.priority != args.priority:
+            continue
         print(f"{i.id:26} P{i.priority} O{i.outcome or '-':<3} {i.value_type:10} {i.name}")
     return 0
 

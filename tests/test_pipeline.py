@@ -1,0 +1,78 @@
+"""Whole-pipeline tests (slow): a notebook executes on small fixture data, rendered HTML holds no
+code, a full build publishes six papers and an index, and a failed build changes nothing."""
+
+import re
+
+import pytest
+
+from cypp_lib.errors import ValidationFailed
+from cypp_lib.pipeline import BuildOptions, build
+from cypp_lib.render import PaperSpec, execute_notebook, notebook_to_html
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(demo_raw, tmp_path_factory):
+    base = tmp_path_factory.mktemp("build")
+    opts = BuildOptions(raw_dir=demo_raw, out_dir=base / "out", processed_dir=base / "processed", jobs=2)
+    return opts, build(opts, log=lambda *a: None)
+
+
+def test_priority_notebook_executes_on_fixture_data_and_renders_without_code(demo_processed, demo_raw, tmp_path):
+    spec = PaperSpec("test-p3", "priority.ipynb", "Test paper",
+                     {"priority": 3, "processed_dir": str(demo_processed), "raw_dir": str(demo_raw)})
+    nb = execute_notebook(spec, tmp_path)
+    html = notebook_to_html(nb)
+    # no code cell source: no highlighted code blocks and none of the notebook's code text
+    assert '<div class="highlight' not in html
+    for code in ("from cypp_lib", "paper.scorecard", "catalogue.for_priority", "neighbour_model ="):
+        assert code not in html
+    assert html.count("<h1") == 1
+    assert "Demonstration data" in html
+    assert "No description has been provided" not in html  # every image has real alt text
+    assert "GCSE English and maths at grade 4 or above" in html
+
+
+def test_build_publishes_six_papers_an_index_and_a_validation_page(built):
+    opts, published = built
+    names = sorted(p.name for p in published)
+    papers = [n for n in names if n.startswith("lewisham-")]
+    assert len(papers) == 6
+    assert {"index.html", "validation.html", "build.json"} <= set(names)
+    index = (opts.out_dir / "index.html").read_text()
+    for p in papers:
+        assert f'href="{p}"' in index
+
+
+def test_every_paper_is_self_contained_versioned_and_bannered(built):
+    from cypp_lib import __version__
+
+    opts, published = built
+    for p in published:
+        if not p.name.startswith("lewisham-"):
+            continue
+        html = p.read_text()
+        assert f"cypp {__version__}" in html, p.name
+        assert "Demonstration data" in html, p.name
+        assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html), p.name
+        assert '<div class="highlight' not in html and "from cypp_lib" not in html, p.name
+        assert str(opts.raw_dir) not in html, p.name  # no machine paths published
+
+
+def test_failed_validation_leaves_previous_outputs_and_processed_data(built, tmp_path):
+    import shutil
+
+    opts, published = built
+    before = {p: p.read_bytes() for p in published}
+    processed_before = (opts.processed_dir / "indicators.parquet").read_bytes()
+    bad = tmp_path / "raw"
+    shutil.copytree(opts.raw_dir, bad)
+    lait = bad / "lait/lait_kpi_subset_long.csv"
+    lait.write_text(lait.read_text().replace(",209,", ",2O9,"))
+    raw_bytes = lait.read_bytes()
+    with pytest.raises(ValidationFailed):
+        build(BuildOptions(raw_dir=bad, out_dir=opts.out_dir, processed_dir=opts.processed_dir), log=lambda *a: None)
+    assert {p: p.read_bytes() for p in published} == before
+    assert (opts.processed_dir / "indicators.parquet").read_bytes() == processed_before
+    assert lait.read_bytes() == raw_bytes  # raw data untouched

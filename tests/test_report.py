@@ -1,0 +1,56 @@
+"""Paper text: significance-aware comparisons (hand cases) and sentences computed from the data."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from cypp_lib.errors import ParameterError
+from cypp_lib.report import Paper, compare
+
+
+@pytest.mark.parametrize("value,lo,up,bench,pol,label,tested", [
+    (60, 55, 65, 63, "high", "similar", True),      # benchmark inside the CI
+    (60, 55, 65, 65, "high", "similar", True),      # on the limit counts as inside
+    (60, 58, 62, 65, "high", "worse", True),
+    (60, 58, 62, 65, "low", "better", True),
+    (60, 58, 62, 65, "none", "lower", True),
+    (60, None, None, 65, "high", "lower", False),   # no CI: never called significant
+    (None, None, None, 65, "high", "not compared", False),
+])
+def test_compare(value, lo, up, bench, pol, label, tested):
+    c = compare(value, lo, up, bench, pol)
+    assert (c.label, c.tested) == (label, tested)
+
+
+def test_words_say_similar_and_flag_untested():
+    assert compare(60, 55, 65, 63, "high").words("England", "63%") == "similar to England (63%)"
+    assert "significance not assessed" in compare(60, None, None, 65, "high").words("England", "65%")
+    assert compare(60, 58, 62, 65, "high").words("England", "65%").startswith("significantly worse")
+
+
+def test_headline_changes_when_the_data_changes(demo_processed, demo_raw, tmp_path):
+    paper = Paper.open(demo_processed, area="Lewisham", raw_dir=demo_raw)
+    ind = paper.catalogue["ks4_em_94"]
+    before = paper.headline(ind)
+    copy = tmp_path / "p"
+    shutil.copytree(demo_processed, copy)
+    t = pd.read_parquet(copy / "indicators.parquet")
+    year = paper.year_for(ind.id)
+    t.loc[(t.indicator == ind.id) & (t.area_name == "Lewisham") & (t.year == year), "value"] = 12.3
+    t.to_parquet(copy / "indicators.parquet", index=False)
+    after = Paper.open(copy, area="Lewisham", raw_dir=demo_raw).headline(ind)
+    assert before != after and "12.3%" in after and "12.3%" not in before
+
+
+def test_unknown_area_fails_before_execution_with_suggestion(demo_processed):
+    with pytest.raises(ParameterError, match="area 'Lewisam' is not in the processed data; did you mean Lewisham"):
+        Paper.open(demo_processed, area="Lewisam")
+
+
+def test_neighbours_follow_the_model_year(demo_processed, demo_raw):
+    p21 = Paper.open(demo_processed, neighbour_model="2021", raw_dir=demo_raw)
+    p25 = Paper.open(demo_processed, neighbour_model="2025", raw_dir=demo_raw)
+    pre = Paper.open(demo_processed, neighbour_model="pre-2021", raw_dir=demo_raw)
+    assert "Brent" in [n.name for n in p21.neighbours] and "Leeds" in [n.name for n in p25.neighbours]
+    assert "Islington" in [n.name for n in pre.neighbours]
