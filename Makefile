@@ -73,10 +73,9 @@ lock: ## re-resolve the pinned lock files from pyproject.toml (needs network to 
 	$(UV) pip compile pyproject.toml -p 3.11 --extra test -o requirements/test.lock.txt --no-header --quiet
 	$(UV) pip compile requirements/lab.in -p 3.11 -o requirements/lab.lock.txt --no-header --quiet
 
-clean: ## remove processed data and outputs (rebuilt by `make papers`)
-	rm -rf data/processed/* $(OUT)/*
-	@touch data/processed/.gitkeep $(OUT)/.gitkeep
+clean: ## remove processed data and outputs (rebuilt by `make papers`); keeps their READMEs
+	find data/processed $(OUT) -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitkeep -exec rm -rf {} +
 
 clean-all: clean ## also remove the virtual environments and generated demo data
 	rm -rf $(VENV) $(LABVENV)
-	find data/raw -mindepth 1 ! -name README.md -delete
+	find data/raw -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
