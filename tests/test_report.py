@@ -54,3 +54,20 @@ def test_neighbours_follow_the_model_year(demo_processed, demo_raw):
     pre = Paper.open(demo_processed, neighbour_model="pre-2021", raw_dir=demo_raw)
     assert "Brent" in [n.name for n in p21.neighbours] and "Leeds" in [n.name for n in p25.neighbours]
     assert "Islington" in [n.name for n in pre.neighbours]
+
+
+def test_counts_are_not_compared_with_england(demo_processed, demo_raw):
+    paper = Paper.open(demo_processed, area="Lewisham", raw_dir=demo_raw)
+    text = paper.headline(paper.catalogue["ehcp_count"])
+    assert "not compared" in text and "than England" not in text
+
+
+def test_scorecard_verdicts_name_significance():
+    from cypp_lib.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    row = {"value": 79.0, "lower_95": 75.0, "upper_95": 83.0}
+    assert Paper._verdict(cat["cla_rate"], row, {"value": 70.0}) == "significantly higher"
+    assert Paper._verdict(cat["cla_rate"], row, {"value": 80.0}) == "similar"
+    assert Paper._verdict(cat["ks4_em_94"], {"value": 60.0, "lower_95": None, "upper_95": None},
+                          {"value": 65.0}) == "lower (not tested)"

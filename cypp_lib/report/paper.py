@@ -110,13 +110,15 @@ class Paper:
         row = self.value(ind.id, year, self.area.code)
         parts = []
         eng = self.value(ind.id, year, geo.ENGLAND)
-        if eng is not None:
+        if ind.value_type == "count":
+            parts.append("a count, so not compared with areas of a different size")
+        elif eng is not None:
             parts.append(compare(row["value"], row["lower_95"], row["upper_95"], eng["value"], ind.polarity)
                          .words("England", ind.format(eng["value"])))
         else:
             parts.append("no usable England value")
         lon = self.value(ind.id, year, geo.LONDON)
-        if lon is not None and self.area.code != geo.LONDON:
+        if lon is not None and self.area.code != geo.LONDON and ind.value_type != "count":
             parts.append(compare(row["value"], row["lower_95"], row["upper_95"], lon["value"], ind.polarity)
                          .words("London", ind.format(lon["value"])))
         prev = self.series(ind.id)
@@ -153,8 +155,7 @@ class Paper:
             sn, n = self.neighbour_mean(ind.id, year)
             ci = (f"{ind.format(row['lower_95'])} to {ind.format(row['upper_95'])}"
                   if not _nan(row["lower_95"]) else "not published")
-            cmp = compare(row["value"], row["lower_95"], row["upper_95"], eng["value"] if eng is not None else None, ind.polarity)
-            verdict = cmp.label if cmp.tested or cmp.label == "not compared" else f"{cmp.label} (not tested)"
+            verdict = self._verdict(ind, row, eng)
             rows.append([ind.name, row["period"], ind.format(row["value"]), ci,
                          ind.format(eng["value"]) if eng is not None else "no data",
                          ind.format(lon["value"]) if lon is not None else "no data",
@@ -162,6 +163,17 @@ class Paper:
         df = pd.DataFrame(rows, columns=["Indicator", "Period", self.area.name, "95% interval", "England",
                                          "London", self.neighbour_label(), "Compared with England"])
         return _html(table(df, caption=caption))
+
+    @staticmethod
+    def _verdict(ind: Indicator, row, eng) -> str:
+        """Scorecard wording of the comparison with England."""
+        if ind.value_type == "count":
+            return "not compared (a count)"
+        cmp = compare(row["value"], row["lower_95"], row["upper_95"], eng["value"] if eng is not None else None,
+                      ind.polarity)
+        if cmp.label in ("not compared", "similar", "same"):
+            return cmp.label
+        return f"significantly {cmp.label}" if cmp.tested else f"{cmp.label} (not tested)"
 
     def indicator_section(self, indicator: str, neighbours_chart: bool = True, level: int = 3):
         """Heading, sentence, definition, trend chart and neighbour chart for one indicator."""
