@@ -38,8 +38,8 @@ demo-data: $(STAMP) ## (re)generate the synthetic demonstration data in data/raw
 validate: $(STAMP) ## validate the raw data with Great Expectations (RAW=dir to choose)
 	$(VENV)/bin/cypp validate --raw $(RAW) --out $(OUT)
 
-real-papers: $(STAMP) ## build the papers from the real published files in ../shared/data/public into outputs/real/
-	$(VENV)/bin/cypp build --raw $(REAL_RAW) --out $(OUT)/real
+real-papers: $(STAMP) ## build the papers from the real files in ../shared/data/public into outputs/real/ (processed: data/processed/real/)
+	$(VENV)/bin/cypp build --raw $(REAL_RAW) --out $(OUT)/real --processed data/processed/real
 
 test: $(STAMP) ## run the whole test suite (lint first)
 	$(VENV)/bin/ruff check cypp_lib tests
