@@ -63,15 +63,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo_data(args) -> int:
-    from cypp_lib.demo import generate
+    from cypp_lib.demo import generate, is_demo
 
     raw = Path(args.raw)
     present = [p for p in raw.glob("*") if p.name not in ("README.md", ".gitkeep")] if raw.is_dir() else []
-    is_demo = (raw / paths.DEMO_MARKER).is_file()
-    if present and not is_demo:
+    demo_present = is_demo(raw)
+    if present and not demo_present:
         raise CyppError(f"{raw} holds files that are not cypp demo data; refusing to write into it "
                         "(raw data is never overwritten). Choose another --raw folder.")
-    if is_demo and not args.force:
+    if demo_present and not args.force:
         print(f"Demo data already present in {raw} (use --force to regenerate).")
         return 0
     files = generate(raw)

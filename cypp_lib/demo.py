@@ -40,6 +40,11 @@ a "demonstration data" banner.
 """
 
 
+def is_demo(raw_dir: Path) -> bool:
+    """True when raw_dir holds cypp's synthetic demonstration data (its marker file is there)."""
+    return (Path(raw_dir) / DEMO_MARKER).is_file()
+
+
 def _rng(*keys) -> np.random.Generator:
     """A generator seeded from stable keys (never Python's salted hash())."""
     return np.random.default_rng([SEED, *(zlib.crc32(str(k).encode()) for k in keys)])
@@ -123,7 +128,7 @@ def _lait_text(value: float, dps: int, rng: np.random.Generator) -> str:
     """Format as LAIT does: mostly plain, sometimes with a float artefact (37.799999999999997)."""
     v = round(value, dps)
     if dps and rng.random() < 0.15:
-        return repr(float(np.float32(v)).__round__(15)) if rng.random() < 0.5 else f"{v:.17g}"
+        return repr(round(float(np.float32(v)), 15)) if rng.random() < 0.5 else f"{v:.17g}"
     return (f"{v:.{dps}f}".rstrip("0").rstrip(".")) if dps else str(int(round(v)))
 
 
@@ -165,7 +170,7 @@ def lait_rows(areas: list[geo.Area]) -> list[list[str]]:
                 if y < spec.first:
                     continue
                 v = values[a.code][y]
-                if y in spec.gaps and a.code != geo.ENGLAND or (y in spec.gaps and a.code == geo.ENGLAND and y == 2021):
+                if y in spec.gaps and (a.code != geo.ENGLAND or y == 2021):  # England has 2020, not 2021
                     text = "-"
                 elif a.name == "City of London" and not spec.count_scale and spec.measure not in ("CIN", "CPP_rate"):
                     text = "x" if spec.measure.startswith(("ExcessY", "16-17", "CareL")) else "c"

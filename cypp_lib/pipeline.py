@@ -123,21 +123,20 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
 
 
 def _render_all(specs, executed: Path, staging: Path, jobs: int, log) -> list[str]:
-    errors = []
+    args = (specs, [str(executed)] * len(specs), [str(staging)] * len(specs))
     if jobs == 1:
-        results = (render_paper(s, str(executed), str(staging)) for s in specs)
-        for slug, err in results:
-            log(f"  {slug}: {'FAILED' if err else 'done'}")
-            if err:
-                errors.append(err)
-        return errors
+        return _collect(map(render_paper, *args), log)
     with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(render_paper, s, str(executed), str(staging)) for s in specs]
-        for fut in futures:
-            slug, err = fut.result()
-            log(f"  {slug}: {'FAILED' if err else 'done'}")
-            if err:
-                errors.append(err)
+        return _collect(pool.map(render_paper, *args), log)
+
+
+def _collect(results, log) -> list[str]:
+    """Log each paper as it finishes; return the error messages of those that failed."""
+    errors = []
+    for slug, err in results:
+        log(f"  {slug}: {'FAILED' if err else 'done'}")
+        if err:
+            errors.append(err)
     return errors
 
 

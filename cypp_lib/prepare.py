@@ -18,9 +18,10 @@ import pandas as pd
 
 from cypp_lib import __version__
 from cypp_lib.catalogue import Catalogue
+from cypp_lib.demo import is_demo
 from cypp_lib.errors import RawDataError
 from cypp_lib.geography import AreaRegistry
-from cypp_lib.paths import DEMO_MARKER, PROCESSED_META, PROCESSED_TABLE
+from cypp_lib.paths import PROCESSED_META, PROCESSED_TABLE
 from cypp_lib.sources import ADAPTERS, ORDER, TIDY_COLUMNS, read_raw_csv
 from cypp_lib.stats import proportion, rate
 
@@ -31,10 +32,6 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def is_demo(raw_dir: Path) -> bool:
-    return (Path(raw_dir) / DEMO_MARKER).is_file()
 
 
 def prepare(raw_dir: Path, catalogue: Catalogue, frames: dict | None = None):

@@ -15,10 +15,6 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 REFERENCE = paths.ROOT.parent / "shared" / "reference"
 
 
-def shared_public() -> Path:
-    return paths.SHARED_PUBLIC
-
-
 needs_real = pytest.mark.skipif(not paths.SHARED_PUBLIC.is_dir(), reason="../shared/data/public absent")
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference absent")
 

@@ -25,24 +25,27 @@ def test_every_priority_has_indicators_and_priority_4_is_evidence():
     assert all(not i.is_statistic for i in cat.for_priority(4))
 
 
-def test_unknown_field_is_rejected_with_indicator_and_field_named():
+def _add_colour(entry):
+    entry["colour"] = "red"
+
+
+def _drop_definition(entry):
+    del entry["definition"]
+
+
+def _bad_polarity(entry):
+    entry["polarity"] = "up"
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (_add_colour, r"take_up_2yo.*unknown field\(s\) colour"),
+    (_drop_definition, r"take_up_2yo.*missing required field\(s\) definition"),
+    (_bad_polarity, r"'polarity' is 'up'; expected one of"),
+], ids=["unknown field", "missing required field", "bad polarity"])
+def test_malformed_entry_is_rejected_with_indicator_and_field_named(mutate, message):
     doc = copy.deepcopy(DOC)
-    doc["indicators"][1]["colour"] = "red"
-    with pytest.raises(CatalogueError, match=r"take_up_2yo.*unknown field\(s\) colour"):
-        parse_catalogue(doc)
-
-
-def test_missing_required_field_is_rejected():
-    doc = copy.deepcopy(DOC)
-    del doc["indicators"][1]["definition"]
-    with pytest.raises(CatalogueError, match=r"take_up_2yo.*missing required field\(s\) definition"):
-        parse_catalogue(doc)
-
-
-def test_bad_polarity_is_rejected():
-    doc = copy.deepcopy(DOC)
-    doc["indicators"][1]["polarity"] = "up"
-    with pytest.raises(CatalogueError, match=r"'polarity' is 'up'; expected one of"):
+    mutate(doc["indicators"][1])
+    with pytest.raises(CatalogueError, match=message):
         parse_catalogue(doc)
 
 

@@ -40,6 +40,7 @@ class Paper:
     neighbour_model: str = "2025"
     raw_dir: Path | None = None
     neighbours: list = field(default_factory=list)
+    _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, built once
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -74,9 +75,11 @@ class Paper:
     # ------------------------------------------------------------------ data access
     def series(self, indicator: str, area_code: str | None = None) -> pd.DataFrame:
         """All published rows of an indicator for one area (default: the paper's area), by year."""
-        t = self.table
-        rows = t[(t["indicator"] == indicator) & (t["area_code"] == (area_code or self.area.code))]
-        return rows.sort_values("year").reset_index(drop=True)
+        if not self._by_key:
+            self._by_key = {key: rows.sort_values("year").reset_index(drop=True)
+                            for key, rows in self.table.groupby(["indicator", "area_code"], sort=False)}
+        empty = self.table.iloc[0:0]
+        return self._by_key.get((indicator, area_code or self.area.code), empty)
 
     def year_for(self, indicator: str) -> int | None:
         """The paper's period for an indicator: the latest year with a value for the area, or the
