@@ -114,7 +114,10 @@ def finish(out: pd.DataFrame, reason: np.ndarray, scalar: bool, status=None,
     if bad.any():
         cols = [c for c in out.columns if c not in (*keep, "status")]
         for c in cols:
-            if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            if out[c].dtype == bool:
+                out[c] = out[c].astype(object)
+                out.loc[bad, c] = None
+            elif out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
                 out.loc[bad, c] = None
             else:
                 out.loc[bad, c] = np.nan

@@ -34,6 +34,5 @@ def against_target(value, target, polarity, lower_95=None, upper_95=None) -> pd.
     out = pd.DataFrame({"gap": v - t, "met": met, "label": labels.astype(object)}, index=index_of(value, target))
     out = finish(out, reason, is_scalar(value, target), keep=())
     if "reason" in out:
-        out["met"] = out["met"].astype(object)
-        out.loc[out["reason"] != "", ["met", "label"]] = [None, "Not judged"]
+        out.loc[out["reason"] != "", "label"] = "Not judged"
     return out

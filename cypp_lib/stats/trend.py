@@ -43,10 +43,10 @@ def chi2_proportions(o: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def weighted_slopes(y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted least-squares slopes on t for the six subsets: (series x 6)."""
-    ww = w[:, None, :] * SUBSETS[None, :, :]
-    s1, s3 = ww.sum(2), (ww * T).sum(2)
-    s2, s4, s5 = (ww * y[:, None, :] * T).sum(2), (ww * y[:, None, :]).sum(2), (ww * T**2).sum(2)
     with np.errstate(divide="ignore", invalid="ignore"):
+        ww = w[:, None, :] * SUBSETS[None, :, :]
+        s1, s3 = ww.sum(2), (ww * T).sum(2)
+        s2, s4, s5 = (ww * y[:, None, :] * T).sum(2), (ww * y[:, None, :]).sum(2), (ww * T**2).sum(2)
         return (s1 * s2 - s3 * s4) / (s1 * s5 - s3**2)
 
 
