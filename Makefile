@@ -14,7 +14,7 @@ OUT         ?= outputs
 REAL_RAW    ?= ../shared/data/public
 
 .DEFAULT_GOAL := help
-.PHONY: help venv papers demo-data validate test test-fast lab lint format lock hooks real-papers clean clean-all
+.PHONY: help venv papers demo-data validate test test-fast bench lab lint format lock hooks real-papers clean clean-all
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,9 @@ test: $(STAMP) ## run the whole test suite (lint first)
 
 test-fast: $(STAMP) ## run the tests that do not execute notebooks
 	$(PY) -m pytest -q -m "not slow"
+
+bench: $(STAMP) ## benchmark the vectorised statistics against a naive loop; writes docs/benchmarks.md
+	$(PY) bench/run.py
 
 $(LABVENV)/.cypp-installed: requirements/lab.lock.txt $(STAMP)
 	@test -x $(LABVENV)/bin/python || $(PYTHON_BOOT) -m venv $(LABVENV)

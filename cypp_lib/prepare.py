@@ -90,15 +90,21 @@ def _drop_repeats(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _add_intervals(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Wilson (proportions) or Byar/exact (rates, counts) limits where counts exist and CIs do not."""
-    need = table["lower_95"].isna() & table["numerator"].notna() & table["denominator"].notna()
-    for ind_id, idx in table[need].groupby("indicator").groups.items():
-        ind = catalogue[ind_id]
-        rows = table.loc[idx]
-        fn = proportion if ind.value_type == "proportion" else rate
-        ci = fn(rows["numerator"].to_numpy(), rows["denominator"].to_numpy(), multiplier=ind.multiplier)
-        table.loc[idx, "lower_95"] = ci["lower_95"].to_numpy()
-        table.loc[idx, "upper_95"] = ci["upper_95"].to_numpy()
+    """95% and 99.8% limits (Wilson for proportions, Byar's/exact for rates and counts) where the
+    source gives counts but not the limits; published limits are kept as published."""
+    for level in ("95", "99_8"):
+        lo, up = f"lower_{level}", f"upper_{level}"
+        need = table[lo].isna() & table["numerator"].notna() & table["denominator"].notna()
+        for ind_id, idx in table[need].groupby("indicator").groups.items():
+            ind = catalogue[ind_id]
+            if ind.value_type not in ("proportion", "rate"):
+                continue
+            rows = table.loc[idx]
+            fn = proportion if ind.value_type == "proportion" else rate
+            ci = fn(rows["numerator"].to_numpy(), rows["denominator"].to_numpy(), multiplier=ind.multiplier,
+                    confidence=0.95 if level == "95" else 0.998)
+            table.loc[idx, lo] = ci[lo].to_numpy()
+            table.loc[idx, up] = ci[up].to_numpy()
     return table
 
 

@@ -37,11 +37,32 @@ def _bad_polarity(entry):
     entry["polarity"] = "up"
 
 
+def _wrong_ci_method(entry):
+    entry["ci_method"] = "byars"  # take_up_2yo is a proportion
+
+
+def _no_disclosure(entry):
+    del entry["disclosure"]
+
+
+def _unknown_disclosure(entry):
+    entry["disclosure"] = "secret"
+
+
+def _no_dataset(entry):
+    entry["source"] = {k: v for k, v in entry["source"].items() if k != "dataset"}
+
+
 @pytest.mark.parametrize("mutate,message", [
     (_add_colour, r"take_up_2yo.*unknown field\(s\) colour"),
     (_drop_definition, r"take_up_2yo.*missing required field\(s\) definition"),
     (_bad_polarity, r"'polarity' is 'up'; expected one of"),
-], ids=["unknown field", "missing required field", "bad polarity"])
+    (_wrong_ci_method, r"take_up_2yo.*'ci_method' is 'byars'; expected 'wilson' for a proportion"),
+    (_no_disclosure, r"take_up_2yo.*missing required field 'disclosure' for a statistic"),
+    (_unknown_disclosure, r"'disclosure' is 'secret'; expected a rule named in disclosure_rules"),
+    (_no_dataset, r"take_up_2yo.*source needs a 'dataset'"),
+], ids=["unknown field", "missing required field", "bad polarity", "wrong CI method", "no disclosure rule",
+        "unknown disclosure rule", "no dataset"])
 def test_malformed_entry_is_rejected_with_indicator_and_field_named(mutate, message):
     doc = copy.deepcopy(DOC)
     mutate(doc["indicators"][1])
@@ -61,3 +82,36 @@ def test_format_uses_unit_and_decimal_places():
     assert cat["ks4_em_94"].format(61.26) == "61.3%"
     assert cat["first_time_entrants"].format(211.4) == "211 per 100,000"
     assert cat["ehcp_count"].format(3696) == "3,696 plans"
+
+
+def test_gap_must_name_two_comparable_indicators():
+    doc = copy.deepcopy(DOC)
+    doc["gaps"][0]["reference"] = "no_such_indicator"
+    with pytest.raises(CatalogueError, match=r"gap 'disadvantage_gap_a8': reference 'no_such_indicator' is not"):
+        parse_catalogue(doc)
+    doc = copy.deepcopy(DOC)
+    doc["gaps"][0]["reference"] = "ks4_em_94"  # a proportion against a mean
+    with pytest.raises(CatalogueError, match="must share value type"):
+        parse_catalogue(doc)
+
+
+def test_every_statistic_has_the_fields_a_board_paper_needs():
+    cat = load_catalogue()
+    for ind in cat.statistics():
+        for name in ("numerator", "denominator", "ci_method", "frequency", "disclosure", "year_type", "definition",
+                     "success"):
+            assert getattr(ind, name), (ind.id, name)
+        assert ind.source.dataset and ind.source.publisher and (ind.source.measure or ind.source.value), ind.id
+        assert ind.disclosure in cat.disclosure_rules
+    for ind in cat:
+        if not ind.is_statistic:  # evidence entries say how the outcome is evidenced, or why no statistic
+            assert len(ind.evidence) > 20, ind.id
+
+
+def test_every_statistic_has_data_in_the_demo_set(demo_processed):
+    import pandas as pd
+
+    table = pd.read_parquet(demo_processed / "indicators.parquet")
+    ok = table[(table["status"] == "ok") & (table["area_name"] == "Lewisham")]
+    missing = [i.id for i in load_catalogue().statistics() if i.id not in set(ok["indicator"])]
+    assert not missing, f"no demo data for {missing}"

@@ -76,3 +76,17 @@ def test_failed_validation_leaves_previous_outputs_and_processed_data(built, tmp
     assert {p: p.read_bytes() for p in published} == before
     assert (opts.processed_dir / "indicators.parquet").read_bytes() == processed_before
     assert lait.read_bytes() == raw_bytes  # raw data untouched
+
+
+def test_every_catalogue_entry_is_used_by_a_paper(built):
+    import html
+
+    from cypp_lib.catalogue import load_catalogue
+
+    opts, published = built
+    text = "".join(p.read_text() for p in published if p.name.startswith("lewisham-"))
+    cat = load_catalogue()
+    unused = [i.id for i in cat if html.escape(i.name, quote=True) not in text]
+    assert not unused, f"catalogue entries in no paper: {unused}"
+    for gap in cat.gaps:
+        assert html.escape(gap.name, quote=True) in text, gap.id

@@ -63,11 +63,11 @@ def test_counts_are_not_compared_with_england(demo_processed, demo_raw):
 
 
 def test_scorecard_verdicts_name_significance():
-    from cypp_lib.catalogue import load_catalogue
+    from cypp_lib.report.compare import compare
 
-    cat = load_catalogue()
-    row = {"value": 79.0, "lower_95": 75.0, "upper_95": 83.0}
-    assert Paper._verdict(cat["cla_rate"], row, {"value": 70.0}) == "significantly higher"
-    assert Paper._verdict(cat["cla_rate"], row, {"value": 80.0}) == "similar"
-    assert Paper._verdict(cat["ks4_em_94"], {"value": 60.0, "lower_95": None, "upper_95": None},
-                          {"value": 65.0}) == "lower (not tested)"
+    assert compare(79.0, 75.0, 83.0, 70.0, "none").short() == "significantly higher"
+    assert compare(79.0, 75.0, 83.0, 80.0, "none").short() == "similar"
+    assert compare(60.0, None, None, 65.0, "high").short() == "lower (not tested)"
+    # two levels: beyond the 99.8% limits says so
+    assert compare(79.0, 75.0, 83.0, 70.0, "low", 73.0, 85.0).short() == "significantly worse (99.8%)"
+    assert compare(79.0, 75.0, 83.0, 74.0, "low", 73.0, 85.0).short() == "significantly worse"

@@ -24,6 +24,11 @@ VALUE_TYPES = {"proportion", "rate", "count", "mean", "evidence"}
 POLARITIES = {"high", "low", "none"}
 YEAR_TYPES = {"academic", "financial", "calendar", "snapshot"}
 ADAPTERS = {"lait", "ees", "fingertips"}
+FREQUENCIES = {"annual", "quarterly", "monthly", "termly"}
+#: The interval method each value type uses (when the source gives the counts it needs).
+CI_METHODS = {"proportion": "wilson", "rate": "byars", "count": "byars", "mean": "t"}
+#: Fields a statistic (not an evidence entry) must have.
+STATISTIC_FIELDS = ("numerator", "denominator", "ci_method", "frequency", "disclosure", "year_type")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Source:
     adapter: str
     file: str
     publisher: str
+    dataset: str = ""
     measure: str | None = None
     filter: dict = field(default_factory=dict)
     numerator: str | None = None
@@ -56,7 +62,17 @@ class Indicator:
     caveats: str = ""
     target: float | None = None
     evidence: str = ""
+    numerator: str = ""  # definition of the numerator (text)
+    denominator: str = ""  # definition of the denominator (text)
+    ci_method: str = ""
+    frequency: str = ""
+    disclosure: str = ""
     source: Source | None = None
+
+    @property
+    def ci_label(self) -> str:
+        return {"wilson": "Wilson score", "byars": "Byar's (exact Poisson below 10)", "t": "Student's t"}.get(
+            self.ci_method, "none")
 
     @property
     def is_statistic(self) -> bool:
@@ -71,11 +87,25 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """An equity gap: one indicator's value minus another's (e.g. disadvantaged pupils minus others)."""
+
+    id: str
+    name: str
+    group: str
+    reference: str
+    why: str
+    outcome: int | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     indicators: dict[str, Indicator]
     priorities: dict[int, str]
     outcomes: dict[int, str]
     themes: dict[str, str]
+    disclosure_rules: dict[str, str] = field(default_factory=dict)
+    gaps: tuple[Gap, ...] = ()
 
     def __getitem__(self, key: str) -> Indicator:
         try:
@@ -91,6 +121,11 @@ class Catalogue:
 
     def for_priority(self, priority: int) -> list[Indicator]:
         return [i for i in self if i.priority == priority]
+
+    def gaps_for(self, indicators) -> list[Gap]:
+        """Equity gaps whose two indicators are both among `indicators`."""
+        ids = {i.id for i in indicators}
+        return [g for g in self.gaps if g.group in ids and g.reference in ids]
 
     def statistics(self) -> list[Indicator]:
         return [i for i in self if i.is_statistic]
@@ -117,7 +152,7 @@ def _build(cls, data: dict, where: str):
     return cls(**data)
 
 
-def _check(ind: Indicator, where: str, priorities, outcomes, themes) -> None:
+def _check(ind: Indicator, where: str, priorities, outcomes, themes, rules) -> None:
     def bad(field_name, expected):
         raise CatalogueError(f"{where}: field {field_name!r} is {getattr(ind, field_name)!r}; expected {expected}")
 
@@ -140,6 +175,19 @@ def _check(ind: Indicator, where: str, priorities, outcomes, themes) -> None:
             bad("year_type", f"one of {sorted(YEAR_TYPES)}")
         if not isinstance(ind.dps, int) or not 0 <= ind.dps <= 3:
             bad("dps", "a whole number 0-3")
+        for name in STATISTIC_FIELDS:
+            if not getattr(ind, name):
+                raise CatalogueError(f"{where}: missing required field {name!r} for a statistic")
+        if ind.ci_method != CI_METHODS[ind.value_type]:
+            bad("ci_method", f"{CI_METHODS[ind.value_type]!r} for a {ind.value_type}")
+        if ind.frequency not in FREQUENCIES:
+            bad("frequency", f"one of {sorted(FREQUENCIES)}")
+        if ind.disclosure not in rules:
+            bad("disclosure", f"a rule named in disclosure_rules ({', '.join(sorted(rules))})")
+        if not ind.source.dataset:
+            raise CatalogueError(f"{where}: source needs a 'dataset' (the publisher's name for the collection)")
+        if ind.target is not None and ind.polarity == "none":
+            bad("polarity", "high or low when a target is set")
     elif not ind.evidence:
         bad("evidence", "a statement of how the outcome is evidenced")
 
@@ -151,6 +199,10 @@ def parse_catalogue(doc: dict, origin: str = "catalogue") -> Catalogue:
     priorities = {int(k): v for k, v in doc.get("priorities", {}).items()}
     outcomes = {int(k): v for k, v in doc.get("outcomes", {}).items()}
     themes = dict(doc.get("themes", {}))
+    rules = dict(doc.get("disclosure_rules", {}))
+    unknown = sorted(set(doc) - {"priorities", "outcomes", "themes", "disclosure_rules", "gaps", "indicators"})
+    if unknown:
+        raise CatalogueError(f"{origin}: unknown top-level section(s) {', '.join(unknown)}")
     indicators: dict[str, Indicator] = {}
     for n, raw in enumerate(doc["indicators"], start=1):
         where = f"{origin}: indicator {raw.get('id', f'#{n}')!r}"
@@ -160,12 +212,26 @@ def parse_catalogue(doc: dict, origin: str = "catalogue") -> Catalogue:
         ind = _build(Indicator, raw, where)
         if ind.id in indicators:
             raise CatalogueError(f"{where}: duplicate id")
-        _check(ind, where, priorities, outcomes, themes)
+        _check(ind, where, priorities, outcomes, themes, rules)
         indicators[ind.id] = ind
     uncovered = sorted(set(outcomes) - {i.outcome for i in indicators.values()})
     if uncovered:
         raise CatalogueError(f"{origin}: outcome(s) {uncovered} have no indicator or evidence entry")
-    return Catalogue(indicators, priorities, outcomes, themes)
+    gaps = tuple(_gap(raw, n, origin, indicators) for n, raw in enumerate(doc.get("gaps") or [], start=1))
+    return Catalogue(indicators, priorities, outcomes, themes, rules, gaps)
+
+
+def _gap(raw: dict, n: int, origin: str, indicators: dict[str, Indicator]) -> Gap:
+    where = f"{origin}: gap {raw.get('id', f'#{n}')!r}"
+    gap = _build(Gap, dict(raw), where)
+    for role in ("group", "reference"):
+        ind_id = getattr(gap, role)
+        if ind_id not in indicators:
+            raise CatalogueError(f"{where}: {role} {ind_id!r} is not an indicator in the catalogue")
+    g, r = indicators[gap.group], indicators[gap.reference]
+    if (g.value_type, g.unit, g.year_type) != (r.value_type, r.unit, r.year_type):
+        raise CatalogueError(f"{where}: {gap.group} and {gap.reference} must share value type, unit and year type")
+    return gap
 
 
 @lru_cache(maxsize=4)

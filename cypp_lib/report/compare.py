@@ -1,16 +1,16 @@
-"""Comparing a value with a benchmark, and saying so in words.
+"""Comparisons in words: the statistics decide (cypp_lib.stats), this module phrases.
 
-Method (../shared/reference/METHODS.md, Fingertips one-level comparison at 95%): the area is
-"similar" to the benchmark when the benchmark lies inside the area's 95% confidence interval
-(limits inclusive); otherwise better or worse according to the indicator's polarity, or higher
-or lower when it has none. Without a confidence interval (LAIT publishes none) the difference is
-described but never called significant.
+With a confidence interval the comparison is `stats.benchmark` (Fingertips: "similar" when the
+benchmark lies inside the area's 95% interval; two levels when the 99.8% limits exist). Without
+one (LAIT publishes values only) the difference is described but never called significant.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from cypp_lib import stats
 
 
 def _missing(x) -> bool:
@@ -21,6 +21,7 @@ def _missing(x) -> bool:
 class Comparison:
     label: str  # better | worse | similar | higher | lower | same | not compared
     tested: bool  # True when a confidence interval was used
+    level: str = ""  # "95%" or "99.8%" when significant
 
     def words(self, benchmark_name: str, benchmark_text: str) -> str:
         if self.label == "not compared":
@@ -33,35 +34,43 @@ class Comparison:
             return f"significantly {self.label} than {benchmark_name} ({benchmark_text})"
         return f"{self.label} than {benchmark_name} ({benchmark_text}; significance not assessed)"
 
+    def short(self) -> str:
+        """Scorecard wording."""
+        if self.label in ("not compared", "similar", "same"):
+            return self.label
+        if not self.tested:
+            return f"{self.label} (not tested)"
+        return f"significantly {self.label}" + (" (99.8%)" if self.level == "99.8%" else "")
 
-def compare(value, lower, upper, benchmark, polarity: str) -> Comparison:
-    """Compare value (with optional 95% limits) against a benchmark value.
+
+def compare(value, lower, upper, benchmark, polarity: str, lower_99_8=None, upper_99_8=None) -> Comparison:
+    """Compare value (with optional 95% and 99.8% limits) against a benchmark value.
 
     >>> compare(60.0, 55.0, 65.0, 63.0, "high").label
     'similar'
     >>> compare(60.0, 58.0, 62.0, 65.0, "high").label
     'worse'
     >>> compare(60.0, None, None, 65.0, "high")
-    Comparison(label='lower', tested=False)
+    Comparison(label='lower', tested=False, level='')
     """
     if _missing(value) or _missing(benchmark):
         return Comparison("not compared", False)
-    tested = not (_missing(lower) or _missing(upper))
-    if tested and lower <= benchmark <= upper:
-        return Comparison("similar", True)
+    if not (_missing(lower) or _missing(upper)):
+        two = not (_missing(lower_99_8) or _missing(upper_99_8))
+        out = stats.benchmark([value], [lower], [upper], [benchmark], polarity,
+                              [lower_99_8] if two else None, [upper_99_8] if two else None).iloc[0]
+        if out["comparison"] != "Not compared":
+            return Comparison(out["comparison"].lower(), True, out["level"])
     if value == benchmark:
-        return Comparison("same", tested)
-    higher = value > benchmark
-    if not tested or polarity == "none":
-        return Comparison("higher" if higher else "lower", tested)
-    good = higher if polarity == "high" else not higher
-    return Comparison("better" if good else "worse", True)
+        return Comparison("same", False)
+    return Comparison("higher" if value > benchmark else "lower", False)
 
 
-def change_words(value, previous, previous_period: str, fmt) -> str:
-    """'up from 58.1% in 2022/23' (no significance claimed: that needs the counts)."""
+def change_words(value, previous, previous_period: str, fmt, significance: str = "") -> str:
+    """'up from 58.1% in 2022/23' plus the significance note when one was assessed."""
     if _missing(value) or _missing(previous):
         return ""
     if round(value, 6) == round(previous, 6):
         return f"unchanged from {previous_period}"
-    return f"{'up' if value > previous else 'down'} from {fmt(previous)} in {previous_period}"
+    text = f"{'up' if value > previous else 'down'} from {fmt(previous)} in {previous_period}"
+    return f"{text} ({significance})" if significance else text

@@ -8,16 +8,46 @@ from pathlib import Path
 
 import pandas as pd
 
-from cypp_lib import __version__
+from cypp_lib import __version__, stats
 from cypp_lib import geography as geo
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
-from cypp_lib.report.compare import change_words, compare
+from cypp_lib.report.assess import Assessment, assess, comparator_group
+from cypp_lib.report.compare import change_words
 from cypp_lib.report.html import esc, table
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
                "The numbers are invented and are not official statistics. Do not quote them.")
+
+
+METHODS_HTML = (
+    "<p>Methods (cypp_lib.stats; references in each module):</p><ul>"
+    "<li>Confidence intervals: Wilson score for proportions; Byar's method for rates and counts, exact Poisson "
+    "limits below 10 events; Student's t for means. Published intervals (Fingertips) are used as published.</li>"
+    "<li>Comparison with England and London (Fingertips method): 'similar' when the benchmark lies inside the "
+    "area's 95% interval; 'significantly better/worse' (or higher/lower for indicators without a good direction) "
+    "otherwise, marked 99.8% when it also lies outside the 99.8% interval. Where the source publishes no counts "
+    "or intervals (LAIT), differences are described but never called significant.</li>"
+    "<li>Statistical neighbours: the pooled value (sum of numerators over sum of denominators, with a Wilson or "
+    "Byar's interval) when every neighbour has counts, otherwise the unweighted mean of their values (LAIT's "
+    "neighbour average); the table names the one used.</li>"
+    "<li>Change since the previous period: significant when the two 95% intervals do not overlap (conservative); "
+    "not assessed without intervals.</li>"
+    "<li>Recent trend (Fingertips): the five most recent consecutive single-year points; chi-squared test for "
+    "trend in proportions, or weighted regression for rates; significant at p &lt; 0.002 only when all six "
+    "slopes (all points and each point left out) agree in sign. 'Not calculated' when counts or intervals "
+    "are not published or points are missing.</li>"
+    "<li>Quartile bands and ranks (LAIT): bands A (best quarter) to D from the type-7 quartiles of all LAs' "
+    "values, a value on a boundary in the lower band; rank 1 = best, ties share the lowest rank. None for "
+    "indicators without a good direction or for counts.</li>"
+    "<li>Equity gaps: the group's value minus the reference group's; a 95% interval (Newcombe's hybrid score "
+    "for proportions) only where counts are published.</li></ul>"
+)
+
+
+def _ok(s: pd.DataFrame) -> pd.DataFrame:
+    return s[s["status"].isin(stats.USABLE)]
 
 
 def _html(text: str):
@@ -41,6 +71,8 @@ class Paper:
     raw_dir: Path | None = None
     neighbours: list = field(default_factory=list)
     _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, built once
+    _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
+    _assessed: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -97,38 +129,52 @@ class Paper:
         s = s[(s["year"] == year) & (s["status"] == "ok")]
         return None if s.empty else s.iloc[0]
 
-    def neighbour_mean(self, indicator: str, year: int) -> tuple[float, int]:
-        vals = [v["value"] for n in self.neighbours if (v := self.value(indicator, year, n.code)) is not None]
-        return (sum(vals) / len(vals), len(vals)) if vals else (float("nan"), 0)
+    def la_values(self, indicator: str, year: int) -> pd.Series:
+        """Usable values of every LA for one indicator and year, by area code (for bands and ranks)."""
+        if not self._la:
+            las = self.table[(self.table["area_level"] == "Local authority") & (self.table["status"] == "ok")]
+            self._la = {key: rows.set_index("area_code")["value"] for key, rows in las.groupby(["indicator", "year"])}
+        return self._la.get((indicator, year), pd.Series(dtype=float))
 
-    def neighbour_label(self) -> str:
-        return f"Statistical neighbours ({self.neighbour_model} model, mean)"
+    def assess(self, ind: Indicator) -> Assessment:
+        """All the judgements about one indicator (computed once per paper)."""
+        if ind.id not in self._assessed:
+            self._assessed[ind.id] = assess(self, ind)
+        return self._assessed[ind.id]
+
+    def neighbour_mean(self, indicator: str, year: int) -> tuple[float, int]:
+        """The comparator-group value (pooled or mean, see neighbour_label) and how many neighbours it uses."""
+        g = comparator_group(self, self.catalogue[indicator], year)
+        return (float("nan"), 0) if g is None else (float(g["value"]), int(g["n_used"]))
+
+    def neighbour_label(self, method: str = "") -> str:
+        return f"Statistical neighbours ({self.neighbour_model} model{', ' + method if method else ''})"
 
     # ------------------------------------------------------------------ sentences
     def headline(self, ind: Indicator) -> str:
         """One computed, significance-aware sentence for an indicator."""
-        year = self.year_for(ind.id)
-        if year is None:
+        a = self.assess(ind)
+        if not a.has_value:
             return f"{ind.name}: no published value for {self.area.name} in this data."
-        row = self.value(ind.id, year, self.area.code)
+        row = a.row
         parts = []
-        eng = self.value(ind.id, year, geo.ENGLAND)
         if ind.value_type == "count":
             parts.append("a count, so not compared with areas of a different size")
-        elif eng is not None:
-            parts.append(compare(row["value"], row["lower_95"], row["upper_95"], eng["value"], ind.polarity)
-                         .words("England", ind.format(eng["value"])))
+        elif a.vs_england is not None:
+            parts.append(a.vs_england.words("England", ind.format(a.england["value"])))
         else:
             parts.append("no usable England value")
-        lon = self.value(ind.id, year, geo.LONDON)
-        if lon is not None and self.area.code != geo.LONDON and ind.value_type != "count":
-            parts.append(compare(row["value"], row["lower_95"], row["upper_95"], lon["value"], ind.polarity)
-                         .words("London", ind.format(lon["value"])))
-        prev = self.series(ind.id)
-        prev = prev[(prev["year"] < year) & (prev["status"] == "ok")]
-        change = change_words(row["value"], prev.iloc[-1]["value"], prev.iloc[-1]["period"], ind.format) if len(prev) else ""
-        sentence = f"{ind.name}: {ind.format(row['value'])} in {row['period']}, {'; '.join(parts)}"
-        return sentence + (f"; {change}." if change else ".")
+        if a.vs_london is not None:
+            parts.append(a.vs_london.words("London", ind.format(a.london["value"])))
+        if a.band:
+            parts.append(f"quartile band {a.band} of English LAs (A = best; ranked {a.rank} of {a.ranked})")
+        if a.previous is not None:
+            parts.append(change_words(row["value"], a.previous["value"], a.previous["period"], ind.format, a.change))
+        if a.trend != "Cannot be calculated":
+            parts.append(f"recent trend: {a.trend.lower()}")
+        if a.target:
+            parts.append(f"target {ind.format(ind.target)}: {a.target.lower()}")
+        return f"{ind.name}: {ind.format(row['value'])} in {row['period']}, {'; '.join(p for p in parts if p)}."
 
     # ------------------------------------------------------------------ displays
     def front_matter(self, title: str, subtitle: str = ""):
@@ -148,35 +194,34 @@ class Paper:
     def scorecard(self, indicators: list[Indicator], caption: str = "Scorecard"):
         rows = []
         for ind in (i for i in indicators if i.is_statistic):
-            year = self.year_for(ind.id)
-            row = self.value(ind.id, year, self.area.code) if year else None
-            if row is None:
-                rows.append([ind.name, "no data", "", "", "", "", "", ""])
+            a = self.assess(ind)
+            if not a.has_value:
+                rows.append([ind.name, "no data"] + [""] * 9)
                 continue
-            eng = self.value(ind.id, year, geo.ENGLAND)
-            lon = self.value(ind.id, year, geo.LONDON)
-            sn, n = self.neighbour_mean(ind.id, year)
+            row = a.row
             ci = (f"{ind.format(row['lower_95'])} to {ind.format(row['upper_95'])}"
-                  if not _nan(row["lower_95"]) else "not published")
-            verdict = self._verdict(ind, row, eng)
+                  if not _nan(row["lower_95"]) else "no interval")
+            g = a.group
+            group = f"{ind.format(g['value'])} ({g['method']}, {g['n_used']} of {g['n_neighbours']})" if (
+                g is not None and not _nan(g["value"])) else "no data"
             rows.append([ind.name, row["period"], ind.format(row["value"]), ci,
-                         ind.format(eng["value"]) if eng is not None else "no data",
-                         ind.format(lon["value"]) if lon is not None else "no data",
-                         f"{ind.format(sn)} (n={n})" if n else "no data", verdict])
+                         ind.format(a.england["value"]) if a.england is not None else "no data",
+                         ind.format(a.london["value"]) if a.london is not None else "no data", group,
+                         self._verdict(ind, a),
+                         a.trend if a.trend != "Cannot be calculated" else f"not calculated ({a.trend_reason})",
+                         f"{a.band} ({a.rank} of {a.ranked})" if a.band else "none",
+                         f"{ind.format(ind.target)}: {a.target}" if a.target else "none set"])
         df = pd.DataFrame(rows, columns=["Indicator", "Period", self.area.name, "95% interval", "England",
-                                         "London", self.neighbour_label(), "Compared with England"])
+                                         "London", self.neighbour_label(), "Compared with England", "Recent trend",
+                                         "Quartile band (rank)", "Target"])
         return _html(table(df, caption=caption))
 
     @staticmethod
-    def _verdict(ind: Indicator, row, eng) -> str:
+    def _verdict(ind: Indicator, a: Assessment) -> str:
         """Scorecard wording of the comparison with England."""
         if ind.value_type == "count":
             return "not compared (a count)"
-        cmp = compare(row["value"], row["lower_95"], row["upper_95"], eng["value"] if eng is not None else None,
-                      ind.polarity)
-        if cmp.label in ("not compared", "similar", "same"):
-            return cmp.label
-        return f"significantly {cmp.label}" if cmp.tested else f"{cmp.label} (not tested)"
+        return a.vs_england.short() if a.vs_england is not None else "not compared"
 
     def indicator_section(self, indicator: str, neighbours_chart: bool = True, level: int = 3):
         """Heading, sentence, definition, trend chart and neighbour chart for one indicator."""
@@ -200,10 +245,11 @@ class Paper:
             s = self.series(ind.id, code)
             if code != self.area.code and not s.empty:
                 series[label] = s[s["status"] == "ok"]
+        group = self.assess(ind).group
         sn = pd.DataFrame([{"year": y, "period": p, "value": self.neighbour_mean(ind.id, int(y))[0]}
                            for y, p in self.series(ind.id)[["year", "period"]].itertuples(index=False)])
         if not sn.empty and sn["value"].notna().any():
-            series[self.neighbour_label()] = sn
+            series[self.neighbour_label(group["method"] if group is not None else "")] = sn
         area_s = series[self.area.name]
         series[self.area.name] = area_s[area_s["status"] == "ok"]
         unit = ind.unit if ind.unit != "%" else "per cent"
@@ -226,6 +272,62 @@ class Paper:
                                        data, numeric=tuple(data.columns[1:])))
         return _html("".join(out))
 
+    def gap_table(self, gap) -> pd.DataFrame:
+        """The gap (group minus reference) by year for the area, England and London, with a 95%
+        interval (Newcombe for proportions, normal approximation for rates) where counts exist."""
+        g, r = self.catalogue[gap.group], self.catalogue[gap.reference]
+        out = []
+        for label, code in ((self.area.name, self.area.code), ("England", geo.ENGLAND), ("London", geo.LONDON)):
+            a, b = _ok(self.series(g.id, code)), _ok(self.series(r.id, code))
+            both = a.merge(b, on=["year", "period"], suffixes=("_g", "_r"))
+            if both.empty:
+                continue
+            frame = pd.DataFrame({"area": label, "year": both["year"], "period": both["period"],
+                                  "group": both["value_g"], "reference": both["value_r"],
+                                  "gap": both["value_g"] - both["value_r"], "lower_95": float("nan"),
+                                  "upper_95": float("nan")})
+            counts = both[["numerator_g", "denominator_g", "numerator_r", "denominator_r"]].notna().all(axis=1)
+            if g.value_type in ("proportion", "rate") and counts.any():
+                ci = stats.gap(both["numerator_g"], both["denominator_g"], both["numerator_r"], both["denominator_r"],
+                               kind=g.value_type, multiplier=g.multiplier)
+                frame.loc[counts, ["lower_95", "upper_95"]] = ci.loc[counts, ["lower_95", "upper_95"]].to_numpy()
+            out.append(frame)
+        return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+    def gap_section(self, gap, level: int = 4):
+        """Heading, computed sentence and table for an equity gap (e.g. disadvantaged pupils vs others)."""
+        g, r = self.catalogue[gap.group], self.catalogue[gap.reference]
+        h = f"h{level}"
+        html = [f"<{h}>{esc(gap.name)}</{h}>", f"<p class=\"cypp-meta\">{esc(gap.why)} The gap is "
+                f"{esc(g.name)} minus {esc(r.name)}.</p>"]
+        t = self.gap_table(gap)
+        mine = t[t["area"] == self.area.name] if not t.empty else t
+        if mine.empty:
+            return _html("".join(html) + f"<p>No year has both values for {esc(self.area.name)}.</p>")
+        last = mine.iloc[-1]
+        fmt = g.format
+        sentence = (f"In {last['period']} the gap in {self.area.name} was {fmt(last['gap'])} "
+                    f"({fmt(last['group'])} against {fmt(last['reference'])})")
+        eng = t[(t["area"] == "England") & (t["year"] == last["year"])]
+        if not eng.empty:
+            e = eng.iloc[0]["gap"]
+            tested = not _nan(last["lower_95"])
+            word = ("narrower than" if abs(last["gap"]) < abs(e) else "wider than" if abs(last["gap"]) > abs(e)
+                    else "the same as")
+            sentence += f"; England's was {fmt(e)}, so the local gap is {word} England's"
+            sentence += "" if tested else " (significance not assessed: the source publishes no counts)"
+        if len(mine) > 1:
+            first = mine.iloc[0]
+            change = "narrowed" if abs(last["gap"]) < abs(first["gap"]) else "widened" if abs(last["gap"]) > abs(
+                first["gap"]) else "not changed"
+            sentence += f". Since {first['period']} ({fmt(first['gap'])}) it has {change}"
+        html.append(f"<p>{esc(sentence)}.</p>")
+        wide = t.pivot_table(index=["year", "period"], columns="area", values="gap", sort=True).reset_index()
+        cols = [c for c in (self.area.name, "England", "London") if c in wide.columns]
+        shown = pd.DataFrame({"Period": wide["period"], **{c: wide[c].map(fmt) for c in cols}})
+        html.append(table(shown, caption=f"{gap.name}, by year", numeric=tuple(cols)))
+        return _html("".join(html))
+
     def appendix(self):
         """How this paper was produced: parameters, data files and checksums, validation, methods."""
         p = self.provenance
@@ -245,11 +347,10 @@ class Paper:
             + f"<p>Validation: {esc(vtext)}</p>"
             + (f"<p>Data quality warnings (these values were excluded):</p><ul>{warnings}</ul>" if warnings else
                "<p>No data quality warnings.</p>")
-            + "<p>Methods: comparisons with England and London use the area's 95% confidence interval where the "
-              "source allows one (Wilson score for proportions, Byar's or exact Poisson for rates); the benchmark "
-              "is 'similar' when it lies inside the interval. Where no interval is published (LAIT) differences are "
-              "described but not called significant. The statistical-neighbour figure is the unweighted mean of "
-              "the neighbours' values.</p>")
+            + METHODS_HTML)
+
+    def paragraph(self, text: str):
+        return _html(f"<p>{esc(text)}</p>")
 
     def heading(self, text: str, level: int = 3):
         return _html(f"<h{level}>{esc(text)}</h{level}>")

@@ -1,7 +1,7 @@
 """Source adapters: each turns one raw file format into rows of the tidy processed table.
 
 Tidy columns (TIDY_COLUMNS): indicator, area_code, area_name, area_level, la_number, year,
-period, numerator, denominator, value, lower_95, upper_95, status, source.
+period, numerator, denominator, value, lower_95, upper_95, lower_99_8, upper_99_8, status, source.
 `status` is "ok" for a published value, otherwise a GSS symbol (c, k, u, x, z).
 """
 

@@ -11,7 +11,8 @@ import pandas as pd
 from cypp_lib.errors import RawDataError
 
 TIDY_COLUMNS = ["indicator", "area_code", "area_name", "area_level", "la_number", "year", "period",
-                "numerator", "denominator", "value", "lower_95", "upper_95", "status", "source"]
+                "numerator", "denominator", "value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "status",
+                "source"]
 
 # Published markers and the GSS symbol each one means.
 MARKERS = {"c": "c", "x": "x", "z": "z", "k": "k", "u": "u", "-": "x", ":": "x", "..": "x",

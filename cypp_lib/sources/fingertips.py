@@ -12,7 +12,8 @@ import pandas as pd
 from cypp_lib.sources.common import end_year, period_label, require_columns, split_values, tidy_frame
 
 COLUMNS = ["Indicator ID", "Area Code", "Area Name", "Area Type", "Sex", "Category Type",
-           "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"]
+           "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit",
+           "Upper CI 99.8 limit", "Count", "Denominator"]
 
 
 def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
@@ -35,6 +36,8 @@ def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
             denominator=split_values(rows["Denominator"])[0].to_numpy(),
             value=value.to_numpy(), lower_95=split_values(rows["Lower CI 95.0 limit"])[0].to_numpy(),
             upper_95=split_values(rows["Upper CI 95.0 limit"])[0].to_numpy(),
+            lower_99_8=split_values(rows["Lower CI 99.8 limit"])[0].to_numpy(),
+            upper_99_8=split_values(rows["Upper CI 99.8 limit"])[0].to_numpy(),
             status=status.to_numpy(), source=label,
         ))
     return pd.concat(frames, ignore_index=True) if frames else tidy_frame()

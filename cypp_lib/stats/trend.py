@@ -125,8 +125,11 @@ def recent_trend(frame: pd.DataFrame, kind: str, polarity: str = "none", by=None
         note(pd.Series(True, index=size.index), f"no {' or '.join(missing_cols)} published")
         cols = []
     valid = usable & last[cols].notna().all(axis=1) if cols else usable & False
-    note(~valid.groupby([last[k] for k in keys]).all(), "a point is suppressed or has no "
-         + ("counts" if kind == "proportion" else "confidence interval"))
+    what = "counts" if kind == "proportion" else "confidence intervals"
+    by_series = [last[k] for k in keys]
+    if cols:
+        note(~last[cols].notna().all(axis=1).groupby(by_series).any(), f"the source publishes no {what}")
+    note(~valid.groupby(by_series).all(), f"a point is suppressed or has no {what}")
     complete = size.index[reason == ""]
     chi = np.full(len(size), np.nan)
     direction = np.zeros(len(size))
