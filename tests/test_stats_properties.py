@@ -127,8 +127,8 @@ def fraction(draw, max_n: int = 10**7, min_o: int = 0):
     return o, n
 
 
-# counts: small ones often (the exact/Byar's switch is at 10), large ones too
-EVENTS = st.one_of(st.integers(0, 30), st.integers(0, 10**6))
+# counts: either side of the exact/Byar's switch at 10 often, small and large ones too
+EVENTS = st.one_of(st.sampled_from([0, 1, 9, 10, 11]), st.integers(0, 30), st.integers(0, 10**6))
 DENOMINATORS = st.integers(1, 10**7)
 
 
@@ -283,7 +283,8 @@ def test_rate_batch_equals_scalar_calls_row_by_row(rows, m):
 
 # --------------------------------------------------------------------------- mean
 
-NUMBERS = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+# floats, and small whole numbers so that ties and values a little apart come up often
+NUMBERS = st.one_of(st.integers(-20, 20).map(float), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
 SDS = st.one_of(st.just(0.0), st.floats(1e-6, 1e4))
 
 
