@@ -70,11 +70,6 @@ class Indicator:
     source: Source | None = None
 
     @property
-    def ci_label(self) -> str:
-        return {"wilson": "Wilson score", "byars": "Byar's (exact Poisson below 10)", "t": "Student's t"}.get(
-            self.ci_method, "none")
-
-    @property
     def is_statistic(self) -> bool:
         return self.value_type != "evidence"
 

@@ -4,7 +4,6 @@ the recent trend, the quartile band and rank among LAs, and the target."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,11 +11,7 @@ import pandas as pd
 from cypp_lib import geography as geo
 from cypp_lib import stats
 from cypp_lib.catalogue import Indicator
-from cypp_lib.report.compare import Comparison, compare
-
-
-def missing(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+from cypp_lib.report.compare import Comparison, compare, missing
 
 
 @dataclass
@@ -29,7 +24,6 @@ class Assessment:
     vs_england: Comparison | None = None
     vs_london: Comparison | None = None
     group: pd.Series | None = None  # comparator-group aggregate (value, limits, method, n_used)
-    vs_group: str = ""
     previous: pd.Series | None = None
     change: str = ""  # significance note for the change
     trend: str = "Cannot be calculated"
@@ -44,7 +38,8 @@ class Assessment:
         return self.row is not None
 
 
-def _usable(s: pd.DataFrame) -> pd.DataFrame:
+def usable_rows(s: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose status allows use in a calculation (published, or low reliability)."""
     return s[s["status"].isin(stats.USABLE)]
 
 
@@ -80,14 +75,7 @@ def assess(paper, ind: Indicator) -> Assessment:
             if bench is not None:
                 setattr(a, name, compare(row["value"], *limits, bench["value"], ind.polarity, *limits_998))
         a.group = comparator_group(paper, ind, year)
-        if a.group is not None and not missing(a.group["value"]):
-            if "lower_95" in a.group and not missing(a.group.get("lower_95")) and not missing(row["lower_95"]):
-                a.vs_group = stats.compare_intervals([row["value"]], [row["lower_95"]], [row["upper_95"]],
-                                                     [a.group["value"]], [a.group["lower_95"]], [a.group["upper_95"]],
-                                                     ind.polarity)["comparison"].iloc[0].lower()
-            else:
-                a.vs_group = compare(row["value"], None, None, a.group["value"], ind.polarity).short()
-    series = _usable(paper.series(ind.id))
+    series = usable_rows(paper.series(ind.id))
     before = series[series["year"] < year]
     if len(before):
         prev = before.iloc[-1]

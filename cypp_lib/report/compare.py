@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 from cypp_lib import stats
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+def missing(x) -> bool:
+    """None, NaN or pandas NA."""
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,10 @@ def compare(value, lower, upper, benchmark, polarity: str, lower_99_8=None, uppe
     >>> compare(60.0, None, None, 65.0, "high")
     Comparison(label='lower', tested=False, level='')
     """
-    if _missing(value) or _missing(benchmark):
+    if missing(value) or missing(benchmark):
         return Comparison("not compared", False)
-    if not (_missing(lower) or _missing(upper)):
-        two = not (_missing(lower_99_8) or _missing(upper_99_8))
+    if not (missing(lower) or missing(upper)):
+        two = not (missing(lower_99_8) or missing(upper_99_8))
         out = stats.benchmark([value], [lower], [upper], [benchmark], polarity,
                               [lower_99_8] if two else None, [upper_99_8] if two else None).iloc[0]
         if out["comparison"] != "Not compared":
@@ -68,7 +71,7 @@ def compare(value, lower, upper, benchmark, polarity: str, lower_99_8=None, uppe
 
 def change_words(value, previous, previous_period: str, fmt, significance: str = "") -> str:
     """'up from 58.1% in 2022/23' plus the significance note when one was assessed."""
-    if _missing(value) or _missing(previous):
+    if missing(value) or missing(previous):
         return ""
     if round(value, 6) == round(previous, 6):
         return f"unchanged from {previous_period}"

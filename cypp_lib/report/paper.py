@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +12,8 @@ from cypp_lib import geography as geo
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
-from cypp_lib.report.assess import Assessment, assess, comparator_group
-from cypp_lib.report.compare import change_words
+from cypp_lib.report.assess import Assessment, assess, comparator_group, usable_rows
+from cypp_lib.report.compare import change_words, missing
 from cypp_lib.report.html import esc, table
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
@@ -46,18 +45,11 @@ METHODS_HTML = (
 )
 
 
-def _ok(s: pd.DataFrame) -> pd.DataFrame:
-    return s[s["status"].isin(stats.USABLE)]
-
-
 def _html(text: str):
     from IPython.display import HTML
 
     return HTML(text)
 
-
-def _nan(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
 
 
 @dataclass
@@ -85,7 +77,7 @@ class Paper:
         for code, name, level, num in table[["area_code", "area_name", "area_level", "la_number"]].drop_duplicates(
                 "area_code").itertuples(index=False):
             if code not in registry.by_code:
-                registry.add(geo.Area(code, name, int(num) if not _nan(num) else -1, level))
+                registry.add(geo.Area(code, name, int(num) if not missing(num) else -1, level))
         try:
             resolved = registry.resolve(str(area))
         except KeyError:
@@ -200,10 +192,10 @@ class Paper:
                 continue
             row = a.row
             ci = (f"{ind.format(row['lower_95'])} to {ind.format(row['upper_95'])}"
-                  if not _nan(row["lower_95"]) else "no interval")
+                  if not missing(row["lower_95"]) else "no interval")
             g = a.group
             group = f"{ind.format(g['value'])} ({g['method']}, {g['n_used']} of {g['n_neighbours']})" if (
-                g is not None and not _nan(g["value"])) else "no data"
+                g is not None and not missing(g["value"])) else "no data"
             rows.append([ind.name, row["period"], ind.format(row["value"]), ci,
                          ind.format(a.england["value"]) if a.england is not None else "no data",
                          ind.format(a.london["value"]) if a.london is not None else "no data", group,
@@ -278,7 +270,7 @@ class Paper:
         g, r = self.catalogue[gap.group], self.catalogue[gap.reference]
         out = []
         for label, code in ((self.area.name, self.area.code), ("England", geo.ENGLAND), ("London", geo.LONDON)):
-            a, b = _ok(self.series(g.id, code)), _ok(self.series(r.id, code))
+            a, b = usable_rows(self.series(g.id, code)), usable_rows(self.series(r.id, code))
             both = a.merge(b, on=["year", "period"], suffixes=("_g", "_r"))
             if both.empty:
                 continue
@@ -311,7 +303,7 @@ class Paper:
         eng = t[(t["area"] == "England") & (t["year"] == last["year"])]
         if not eng.empty:
             e = eng.iloc[0]["gap"]
-            tested = not _nan(last["lower_95"])
+            tested = not missing(last["lower_95"])
             word = ("narrower than" if abs(last["gap"]) < abs(e) else "wider than" if abs(last["gap"]) > abs(e)
                     else "the same as")
             sentence += f"; England's was {fmt(e)}, so the local gap is {word} England's"

@@ -104,6 +104,14 @@ def flag_status(reason: np.ndarray, status: np.ndarray | None) -> None:
     flag(reason, ~np.isin(status, list(STATUS)), "unknown status symbol")
 
 
+def start(status, shape) -> tuple[np.ndarray | None, np.ndarray]:
+    """Normalised status codes and the reasons array, with suppressed rows already flagged."""
+    st = status_array(status, shape)
+    reason = new_reasons(shape)
+    flag_status(reason, st)
+    return st, reason
+
+
 def finish(out: pd.DataFrame, reason: np.ndarray, scalar: bool, status=None,
            keep=("method",)) -> pd.DataFrame:
     """Blank the results of rows with a reason, add `status` and `reason` columns as needed, and

@@ -56,10 +56,10 @@ def aggregate(frame: pd.DataFrame, method: str = "pooled", kind: str = "proporti
         g = f.assign(_ok=ok).groupby(keys, sort=True)
         sums = g.agg(numerator=("_num", "sum"), denominator=("_den", "sum"), n_areas=("_ok", "size"),
                      n_used=("_ok", "sum"))
-        fn = proportion if kind == "proportion" else rate
-        mult = multiplier if kind != "count" else 1
-        ci = (fn(sums["numerator"], sums["denominator"], multiplier=mult, confidence=confidence)
-              if kind != "count" else rate(sums["numerator"], confidence=confidence))
+        if kind == "proportion":
+            ci = proportion(sums["numerator"], sums["denominator"], multiplier, confidence)
+        else:  # a count ignores the denominator and multiplier
+            ci = rate(sums["numerator"], None if kind == "count" else sums["denominator"], multiplier, confidence)
         out = pd.concat([ci.drop(columns=[c for c in ("reason",) if c in ci]), sums[["n_areas", "n_used"]]], axis=1)
         out["method"] = "pooled (" + ci["method"].astype(str) + ")"
         incomplete = out["n_used"] < out["n_areas"]

@@ -16,12 +16,10 @@ from cypp_lib.stats._core import (
     arrays,
     finish,
     flag,
-    flag_status,
     index_of,
     is_scalar,
     levels,
-    new_reasons,
-    status_array,
+    start,
 )
 
 
@@ -34,9 +32,7 @@ def mean(mean, sd, n, confidence=0.95, status=None) -> pd.DataFrame:
     lv = levels(confidence)
     scalar = is_scalar(mean, sd, n)
     x, s, k = arrays(mean, sd, n, names=("mean", "sd", "n"))
-    st = status_array(status, x.shape)
-    reason = new_reasons(x.shape)
-    flag_status(reason, st)
+    st, reason = start(status, x.shape)
     flag(reason, np.isnan(x) | np.isnan(s) | np.isnan(k), "mean, standard deviation or n missing")
     flag(reason, k < 2, "a confidence interval for a mean needs at least 2 observations")
     flag(reason, s < 0, "standard deviation must not be negative")

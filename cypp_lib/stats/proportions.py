@@ -16,12 +16,10 @@ from cypp_lib.stats._core import (
     check_multiplier,
     finish,
     flag,
-    flag_status,
     index_of,
     is_scalar,
     levels,
-    new_reasons,
-    status_array,
+    start,
     z,
 )
 
@@ -51,9 +49,7 @@ def proportion(numerator, denominator, multiplier=100, confidence=0.95, status=N
     lv = levels(confidence)
     scalar = is_scalar(numerator, denominator)
     o, n = arrays(numerator, denominator, names=("numerator", "denominator"))
-    st = status_array(status, o.shape)
-    reason = new_reasons(o.shape)
-    flag_status(reason, st)
+    st, reason = start(status, o.shape)
     flag(reason, np.isnan(o) | np.isnan(n), "numerator or denominator missing")
     flag(reason, n <= 0, "denominator must be above zero")
     flag(reason, o < 0, "numerator must not be negative")

@@ -19,12 +19,10 @@ from cypp_lib.stats._core import (
     check_multiplier,
     finish,
     flag,
-    flag_status,
     index_of,
     is_scalar,
     levels,
-    new_reasons,
-    status_array,
+    start,
     z,
 )
 
@@ -65,9 +63,7 @@ def rate(numerator, denominator=None, multiplier=100_000, confidence=0.95, statu
     lv = levels(confidence)
     scalar = is_scalar(numerator, denominator)
     o, n = arrays(numerator, 1.0 if is_count else denominator, names=("numerator", "denominator"))
-    st = status_array(status, o.shape)
-    reason = new_reasons(o.shape)
-    flag_status(reason, st)
+    st, reason = start(status, o.shape)
     flag(reason, np.isnan(o) | np.isnan(n), "numerator or denominator missing")
     flag(reason, n <= 0, "denominator must be above zero")
     flag(reason, o < 0, "count must not be negative")

@@ -116,7 +116,7 @@ def recent_trend(frame: pd.DataFrame, kind: str, polarity: str = "none", by=None
     if not single_year:
         note(pd.Series(True, index=size.index), "periods are not single years")
     note(size < POINTS, f"fewer than {POINTS} points")
-    years = groups["year"].agg(lambda y: y.max() - y.min())
+    years = groups["year"].max() - groups["year"].min()
     note(years != POINTS - 1, f"the {POINTS} most recent points are not consecutive years")
     usable = last["status"].isin(USABLE) if "status" in last else pd.Series(True, index=last.index)
     cols = ["numerator", "denominator"] if kind == "proportion" else ["value", "lower_95", "upper_95"]
