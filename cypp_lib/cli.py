@@ -59,6 +59,20 @@ def parser() -> argparse.ArgumentParser:
                                    "per indicator with its id, plan priority (P0 = context), outcome number, value "
                                    "type and name. Use the id with the exploration notebook or Paper.series().")
     c.add_argument("--priority", type=int, choices=[0, 1, 2, 3, 4], help="only this priority (0 = context)")
+
+    f = sub.add_parser("fetch", help="download the public source files into a raw folder",
+                       description="Download the public files the manifest (cypp_lib/catalogue/manifest.yaml) "
+                                   "gives a URL for into a raw folder, recording URL, date and SHA-256 in "
+                                   "fetch-record.json. Needs internet access (or --mirror). Nothing is written "
+                                   "unless every download succeeds; a file already there that differs is never "
+                                   "overwritten (fetch into a new folder and compare the deliveries).")
+    f.add_argument("--raw", type=Path, default=paths.RAW / "public", metavar="DIR",
+                   help="folder to download into (default: data/raw/public)")
+    f.add_argument("--only", metavar="PATTERN",
+                   help="only the files whose path matches this glob or contains this text (e.g. nccis)")
+    f.add_argument("--mirror", metavar="URL",
+                   help="fetch https://host/path from URL/host/path instead (an internal mirror)")
+    f.add_argument("--timeout", type=float, default=60, metavar="S", help="seconds to wait per file (default: 60)")
     return ap
 
 
@@ -109,13 +123,20 @@ def cmd_catalogue(args) -> int:
     return 0
 
 
+def cmd_fetch(args) -> int:
+    from cypp_lib.fetch import fetch
+
+    fetch(args.raw, mirror=args.mirror, timeout=args.timeout, only=args.only)
+    return 0
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if not args.command:
         parser().print_help()
         return 0
     handler = {"build": cmd_build, "validate": cmd_validate, "demo-data": cmd_demo_data,
-               "catalogue": cmd_catalogue}[args.command]
+               "catalogue": cmd_catalogue, "fetch": cmd_fetch}[args.command]
     try:
         return handler(args)
     except ValidationFailed as exc:

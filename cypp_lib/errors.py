@@ -12,6 +12,10 @@ class CatalogueError(CyppError):
 class RawDataError(CyppError):
     """A raw file is missing, unreadable, or not in the expected format."""
 
+    def __init__(self, message: str, column: str = ""):
+        super().__init__(message)
+        self.column = column  # the column concerned, when one can be named
+
 
 class ValidationFailed(CyppError):
     """Raw data failed one or more Great Expectations checks."""
@@ -27,3 +31,7 @@ class ParameterError(CyppError):
 
 class RenderError(CyppError):
     """A notebook failed to execute or render into a paper."""
+
+
+class FetchError(CyppError):
+    """A download failed or returned something that is not the expected file."""

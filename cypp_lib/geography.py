@@ -128,8 +128,12 @@ class AreaRegistry:
             num = int(float(number))
         except (TypeError, ValueError):
             return
-        if code and isinstance(code, str) and code.startswith("E") and num not in self.by_number:
+        if not (code and isinstance(code, str) and code.startswith("E")):
+            return
+        if num not in self.by_number:
             self.add(Area(code, str(name), num, "Local authority"))
+        elif code not in self.by_code:  # a known LA under a newer code (e.g. Northumberland E06000048 -> 57)
+            self.by_code[code] = self.by_number[num]
 
     def resolve(self, name_or_code: str) -> Area:
         """Find an area by ONS code, DfE number or name (case-insensitive)."""

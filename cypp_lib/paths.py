@@ -31,6 +31,7 @@ EXPECTATIONS = ROOT / "expectations"
 SHARED_PUBLIC = ROOT.parent / "shared" / "data" / "public"
 
 CATALOGUE_FILE = PACKAGE_DIR / "catalogue" / "indicators.yaml"
+MANIFEST_FILE = PACKAGE_DIR / "catalogue" / "manifest.yaml"
 TEMPLATES = PACKAGE_DIR / "templates"
 
 PROCESSED_TABLE = "indicators.parquet"

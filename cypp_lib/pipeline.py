@@ -66,34 +66,46 @@ def check_options(opts: BuildOptions) -> None:
 
 
 def validate_step(opts: BuildOptions, log=print):
-    """Validate raw files; write the validation page; raise ValidationFailed on failure."""
+    """Validate raw files and, when they pass, prepare the table in memory (its domain checks add
+    warnings). Returns (report, (table, provenance) or None, validation page HTML)."""
+    from cypp_lib.prepare import prepare
     from cypp_lib.validation import report_html, validate_raw
 
-    report, frames = validate_raw(opts.raw_dir, load_catalogue())
+    catalogue = load_catalogue()
+    report, raw_set = validate_raw(opts.raw_dir, catalogue, opts.area)
+    prepared = None
+    if report.success:
+        prepared = prepare(opts.raw_dir, catalogue, raw_set)
+        report.warnings += [w for w in prepared[1]["warnings"] if w not in report.warnings]
     log(report.summary())
-    return report, frames, report_html(report)
+    return report, prepared, report_html(report)
 
 
 def build(opts: BuildOptions, log=print) -> list[Path]:
     """Run the whole pipeline. Returns the published files."""
-    from cypp_lib.prepare import prepare, write_processed
+    from cypp_lib.prepare import read_previous, write_processed
+    from cypp_lib.revisions import build_revisions
 
     check_options(opts)
     t0 = time.perf_counter()
     out_dir, processed_dir = Path(opts.out_dir), Path(opts.processed_dir)
-    report, frames, validation_page = validate_step(opts, log)
+    report, prepared, validation_page = validate_step(opts, log)
     if not report.success:
         raise ValidationFailed("validation failed: nothing was built; the last good processed data "
                                "and papers are unchanged", report)
-    table, provenance = prepare(opts.raw_dir, load_catalogue(), frames)
+    table, provenance = prepared
     provenance["validation"] = {"success": report.success, "checked": report.checked}
     provenance["raw_dir"] = Path(opts.raw_dir).name  # folder name only: no machine paths in outputs
+    previous = read_previous(processed_dir)
+    provenance["revisions"] = build_revisions(previous, table)
     # stage the processed data too, so a failed render leaves the last good processed data in place
     staged_processed = processed_dir / ".staging"
     shutil.rmtree(staged_processed, ignore_errors=True)
     write_processed(table, provenance, staged_processed)
     log(f"Prepared {len(table):,} rows for {table['indicator'].nunique()} indicators "
-        f"({'demonstration data' if provenance['demo'] else 'supplied data'}).")
+        f"({'demonstration data' if provenance['demo'] else 'supplied data'}); "
+        f"{len(provenance['vintage_revisions'])} value(s) revised between deliveries"
+        + (f", {provenance['revisions']['count']} change(s) since the last build." if previous is not None else "."))
 
     specs = paper_specs(opts, staged_processed)
     staging = out_dir / ".staging"
@@ -105,7 +117,10 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(staged_processed, ignore_errors=True)
         raise RenderError("\n".join(errors) + "\nNo papers were published; the previous papers are unchanged.")
+    from cypp_lib.revisions import page as revisions_page
+
     (staging / "validation.html").write_text(validation_page, encoding="utf-8")
+    (staging / "revisions.html").write_text(revisions_page(provenance, opts.area), encoding="utf-8")
     (staging / "index.html").write_text(index_html(specs, provenance), encoding="utf-8")
     (staging / "build.json").write_text(json.dumps(
         {"cypp_version": __version__, "papers": [s.slug + ".html" for s in specs],
@@ -157,6 +172,7 @@ a{{color:#1d70b8}}.banner{{border:4px solid #d4351c;background:#fff4f2;padding:.
 <main id="main"><h1>Children and Young People's Plan 2019-22: board papers</h1>{banner}
 <p>Needs-analysis papers for the Children and Young People's Strategic Partnership Board, produced by cypp {escape(__version__)}.</p>
 <h2>Papers</h2><ul>{items}</ul>
-<h2>Data quality</h2><ul><li><a href="validation.html">Data validation report</a></li></ul>
+<h2>Data quality</h2><ul><li><a href="validation.html">Data validation report</a></li>
+<li><a href="revisions.html">Revisions: what later deliveries changed</a></li></ul>
 </main></body></html>
 """

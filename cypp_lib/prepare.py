@@ -22,7 +22,9 @@ from cypp_lib.demo import is_demo
 from cypp_lib.errors import RawDataError
 from cypp_lib.geography import AreaRegistry
 from cypp_lib.paths import PROCESSED_META, PROCESSED_TABLE
-from cypp_lib.sources import ADAPTERS, ORDER, TIDY_COLUMNS, read_raw_csv
+from cypp_lib import revisions
+from cypp_lib.rawfiles import RawSet, read_inputs
+from cypp_lib.sources import ADAPTERS, ORDER, TIDY_COLUMNS
 from cypp_lib.stats import proportion, rate
 
 
@@ -34,40 +36,48 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def prepare(raw_dir: Path, catalogue: Catalogue, frames: dict | None = None):
-    """Build the tidy table from raw_dir. `frames` may hold already-read raw frames by file.
+def prepare(raw_dir: Path, catalogue: Catalogue, raw_set: RawSet | None = None):
+    """Build the tidy table from raw_dir. `raw_set` may hold the files already read (and checked)
+    by validation; otherwise they are read here.
 
     Returns (table, provenance dict).
     """
     raw_dir = Path(raw_dir)
+    raw_set = read_inputs(raw_dir, catalogue) if raw_set is None else raw_set
+    if raw_set.unreadable:
+        raise next(iter(raw_set.unreadable.values()))
     registry = AreaRegistry()
-    files = sorted(catalogue.files().items(), key=lambda kv: ORDER[kv[1][0].source.adapter])
-    parts, file_records, missing = [], [], []
-    for rel, indicators in files:
-        path = raw_dir / rel
-        if not path.is_file():
-            missing.append({"file": rel, "indicators": [i.id for i in indicators]})
-            continue
-        df = frames[rel] if frames and rel in frames else read_raw_csv(path, rel)
-        adapter = ADAPTERS[indicators[0].source.adapter]
-        parts.append(adapter(df, indicators, registry, rel))
-        file_records.append({"file": rel, "sha256": sha256(path), "bytes": path.stat().st_size,
-                             "rows": len(df), "indicators": [i.id for i in indicators]})
+    current, earlier = catalogue.files(), catalogue.vintage_files()
+    inputs = sorted(raw_set.inputs.values(), key=lambda r: (ORDER[r.entry.adapter], r.rel))
+    parts, old_parts, file_records = [], [], []
+    for raw in inputs:
+        adapter = ADAPTERS[raw.entry.adapter]
+        if raw.entry.path in current:
+            parts.append(adapter(raw.frame, current[raw.entry.path], registry, raw.rel))
+        if raw.entry.path in earlier:
+            old_parts.append(adapter(raw.frame, earlier[raw.entry.path], registry, raw.rel))
+        path = raw_dir / raw.rel
+        file_records.append({"file": raw.rel, "sha256": sha256(path), "bytes": path.stat().st_size,
+                             "rows": len(raw.frame), "indicators": sorted(
+                                 {i.id for i in current.get(raw.entry.path, []) + earlier.get(raw.entry.path, [])})})
     if not parts:
         raise RawDataError(f"{raw_dir}: none of the raw files the catalogue needs is present "
-                           f"(looked for {', '.join(rel for rel, _ in files)})")
+                           f"(looked for {', '.join(current)})")
     table = _drop_repeats(pd.concat(parts, ignore_index=True))
     table = _add_intervals(table, catalogue)
     table, warnings = flag_implausible_aggregates(table, catalogue)
     table = table.sort_values(["indicator", "area_code", "year"], kind="stable").reset_index(drop=True)
     table["year"] = table["year"].astype("Int64")
     table["la_number"] = table["la_number"].astype("Int64")
+    vintage_changes = (revisions.compare_vintages(pd.concat(old_parts, ignore_index=True), table)
+                       if old_parts else pd.DataFrame(columns=revisions.COLUMNS))
     provenance = {
         "cypp_version": __version__,
         "demo": is_demo(raw_dir),
         "files": file_records,
-        "missing": missing,
-        "warnings": warnings,
+        "missing": raw_set.missing,
+        "warnings": raw_set.warnings + warnings,
+        "vintage_revisions": revisions.records(vintage_changes),
         "rows": len(table),
     }
     return table[TIDY_COLUMNS], provenance
@@ -142,6 +152,15 @@ def write_processed(table: pd.DataFrame, provenance: dict, processed_dir: Path) 
     tmp_meta.write_text(json.dumps(provenance, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp_meta, meta)
     return target
+
+
+def read_previous(processed_dir: Path) -> pd.DataFrame | None:
+    """The last good processed table, if there is a readable one (for the revisions report)."""
+    path = Path(processed_dir) / PROCESSED_TABLE
+    try:
+        return pd.read_parquet(path) if path.is_file() else None
+    except Exception:  # an unreadable old table only means no comparison
+        return None
 
 
 def read_processed(processed_dir: Path) -> tuple[pd.DataFrame, dict]:

@@ -1,8 +1,11 @@
-"""Validate raw files with Great Expectations 1.x, one suite per source format.
+"""Validate raw files with Great Expectations 1.x: one suite per source format plus checks
+derived from the catalogue and the build's parameters (checks.py), all in one GX context.
 
-Suites are plain JSON in expectations/ (<adapter>.json). Each expectation carries a `meta.explain`
+Suites are plain JSON in expectations/ (<adapter>.json, or <adapter>_<file stem>.json for a format
+whose files differ in columns, as the local extracts do; see suite_for). Each expectation carries a `meta.explain`
 phrase, used to write a plain-English report: file, CSV line(s), column, what was expected, what
-was found. Columns named "<col> (number)" in a suite are the file's column parsed as numbers.
+was found. Columns named "<col> (number)" are the file's column parsed as numbers; "area code
+(derived)" and "period year (derived)" are worked out by the file's adapter.
 
 Great Expectations is imported only here, and only when validation runs (it costs ~4 s).
 """
@@ -12,17 +15,21 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from cypp_lib import checks
 from cypp_lib.catalogue import Catalogue
 from cypp_lib.errors import RawDataError
+from cypp_lib.geography import AreaRegistry
 from cypp_lib.paths import EXPECTATIONS
-from cypp_lib.sources import read_raw_csv
+from cypp_lib.rawfiles import RawSet, read_inputs
+from cypp_lib.sources import ADAPTER_MODULES, ORDER
 
-NUMBER_SUFFIX = " (number)"
+NUMBER_SUFFIX = checks.NUMBER
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
     checked: list[dict] = field(default_factory=list)  # file, suite, rows, expectations, failed
+    warnings: list[str] = field(default_factory=list)  # rows set aside, suspicious values: never fatal
+    missing: list[dict] = field(default_factory=list)  # manifest files not supplied
 
     @property
     def success(self) -> bool:
@@ -58,10 +67,17 @@ class Report:
             lines.append(f"  {c['file']} ({c['rows']:,} rows, suite '{c['suite']}'): {state}")
         for f in self.findings:
             lines.append("  - " + f.message())
+        if self.warnings:
+            lines.append(f"Warnings ({len(self.warnings)}; they do not stop the build and appear in every paper):")
+            lines += ["  - " + w for w in self.warnings]
+        if self.missing:
+            lines.append("Not supplied (their indicators show no data): "
+                         + ", ".join(m["file"] for m in self.missing))
         return "\n".join(lines)
 
     def to_json(self) -> dict:
-        return {"success": self.success, "checked": self.checked, "findings": [asdict(f) for f in self.findings]}
+        return {"success": self.success, "checked": self.checked, "warnings": self.warnings,
+                "missing": self.missing, "findings": [asdict(f) for f in self.findings]}
 
 
 def load_suite(name: str, folder: Path = EXPECTATIONS) -> dict:
@@ -71,16 +87,126 @@ def load_suite(name: str, folder: Path = EXPECTATIONS) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _frame_for(df: pd.DataFrame, suite: dict) -> pd.DataFrame:
+def suite_for(path: str, adapter: str, folder: Path = EXPECTATIONS) -> str:
+    """The suite of a manifest file: `<adapter>_<file stem>` when that suite exists (a format whose
+    files differ in columns, e.g. the local extracts: local_early_help.json), else `<adapter>`."""
+    specific = f"{adapter}_{Path(path).stem}"
+    return specific if (Path(folder) / f"{specific}.json").is_file() else adapter
+
+
+def _frame_for(raw, expectations: list[dict], registry: AreaRegistry) -> pd.DataFrame:
+    """The raw text frame plus the parsed and derived columns the expectations refer to."""
+    df = raw.frame
     out = df.copy()
-    for col in suite.get("meta", {}).get("numeric_columns", []):
-        if col in out:
-            out[col + NUMBER_SUFFIX] = pd.to_numeric(out[col], errors="coerce")
+    wanted = {c for e in expectations for c in _columns_of(e)}
+    for col in wanted:
+        base = col.removesuffix(NUMBER_SUFFIX)
+        if col.endswith(NUMBER_SUFFIX) and base in df:
+            out[col] = pd.to_numeric(df[base].str.strip(), errors="coerce")
+    for e in expectations:  # a number column restricted to some rows (e.g. LAIT's % measures)
+        d = e.get("meta", {}).get("derive")
+        if d and d["from"] in df and d["where"] in df:
+            number = pd.to_numeric(df[d["from"]].str.strip(), errors="coerce")
+            out[e["kwargs"]["column"]] = number.where(df[d["where"]].isin(d["in"]))
+    module = ADAPTER_MODULES.get(raw.entry.adapter)
+    if checks.AREA in wanted:
+        out[checks.AREA] = module.area_codes(df, registry)
+    if checks.YEAR in wanted:
+        out[checks.YEAR] = module.period_years(df).astype("Float64")
     return out
 
 
 def validate_frames(frames: dict[str, tuple[pd.DataFrame, str]], suites_dir: Path = EXPECTATIONS) -> Report:
-    """frames: {file label: (raw text frame, suite name)} -> Report."""
+    """frames: {file label: (raw text frame, suite name)} -> Report (static suites only)."""
+    from cypp_lib.catalogue.manifest import RawFile
+    from cypp_lib.rawfiles import RawInput
+
+    runs = [(RawInput(label, RawFile(label, suite, label, ""), df), suite, load_suite(suite, suites_dir)["expectations"])
+            for label, (df, suite) in frames.items()]
+    return _run(runs, AreaRegistry(), Report())
+
+
+def validate_raw(raw_dir: Path, catalogue: Catalogue, area: str | None = "Lewisham",
+                 suites_dir: Path = EXPECTATIONS) -> tuple[Report, RawSet]:
+    """Read and validate every raw file the catalogue needs, in one Great Expectations context.
+    Returns (report, raw set); the raw set's frames are what preparation then uses."""
+    raw_set = read_inputs(raw_dir, catalogue)
+    report = Report(warnings=list(raw_set.warnings), missing=raw_set.missing)
+    for rel, exc in raw_set.unreadable.items():
+        report.findings.append(_unreadable(rel, exc, catalogue, suites_dir))
+        report.checked.append({"file": rel, "suite": "(unreadable)", "rows": 0, "expectations": 1, "failed": 1})
+    if not raw_set.inputs and not raw_set.unreadable:
+        raise RawDataError(f"{raw_dir}: none of the raw files the catalogue needs is present "
+                           f"(expected e.g. {next(iter(catalogue.files()))})")
+    registry = learn_areas(raw_set)
+    la = _resolve(registry, area)
+    known = _known_codes(registry, Path(raw_dir))
+    current, earlier = catalogue.files(), catalogue.vintage_files()
+    runs = []
+    for rel, raw in sorted(raw_set.inputs.items()):
+        indicators = current.get(raw.entry.path, []) + earlier.get(raw.entry.path, [])
+        suite_name = suite_for(raw.entry.path, raw.entry.adapter, suites_dir)
+        suite = load_suite(suite_name, suites_dir)
+        module = ADAPTER_MODULES.get(raw.entry.adapter)
+        extra = checks.for_file(raw, indicators, suite, la, known, hasattr(module, "area_codes"),
+                                hasattr(module, "period_years"))
+        for col, expected, found in checks.catalogue_mismatches(raw, indicators):
+            report.findings.append(Finding(rel, col, expected, found, check="meta"))
+        runs.append((raw, suite_name, suite["expectations"] + extra))
+    return _run(runs, registry, report), raw_set
+
+
+def learn_areas(raw_set: RawSet) -> AreaRegistry:
+    """An area registry that knows every LA named with both codes in the EES-format files."""
+    registry = AreaRegistry()
+    for raw in sorted(raw_set.inputs.values(), key=lambda r: ORDER.get(r.entry.adapter, 99)):
+        df = raw.frame
+        if {"old_la_code", "new_la_code", "la_name"} <= set(df.columns):
+            for num, code, name in df[["old_la_code", "new_la_code", "la_name"]].drop_duplicates().itertuples(index=False):
+                registry.learn(num, code, name)
+    return registry
+
+
+def _resolve(registry: AreaRegistry, area: str | None):
+    if not area:
+        return None
+    try:
+        return registry.resolve(area)
+    except KeyError:
+        return None  # an unknown area is reported by the build's parameter check
+
+
+def _known_codes(registry: AreaRegistry, raw_dir: Path) -> set[str]:
+    """ONS codes of every area the registry knows, plus "LA<number>" for DfE numbers listed in
+    LAIT's la_code_list.csv (LAs that have since merged keep their number in LAIT)."""
+    known = set(registry.by_code)
+    listing = raw_dir / "lait" / "la_code_list.csv"
+    if listing.is_file():
+        numbers = pd.read_csv(listing, dtype=str, usecols=[0]).iloc[:, 0]
+        known |= {f"LA{n.strip()}" for n in numbers if n.strip().isdigit()}
+    return known
+
+
+def _unreadable(rel: str, exc: RawDataError, catalogue: Catalogue, suites_dir: Path) -> Finding:
+    """A file that could not be read as CSV, named with the columns it should have had."""
+    text = str(exc).removeprefix(f"{rel}: ")
+    column = getattr(exc, "column", "")
+    if not column:
+        from cypp_lib.catalogue.manifest import load_manifest
+        entry = next((e for e in load_manifest().values() if Path(rel).match(e.path)), None)
+        try:
+            cols = load_suite(suite_for(entry.path, entry.adapter, suites_dir), suites_dir)["expectations"][0][
+                "kwargs"].get("column_set", []) if entry else []
+        except RawDataError:
+            cols = []
+        column = ", ".join(cols[:6]) + (" ..." if len(cols) > 6 else "")
+    return Finding(rel, column, "a UTF-8 CSV file with a header row", text, check="read")
+
+
+def _run(runs, registry: AreaRegistry, report: Report) -> Report:
+    """Run every (raw input, suite name, expectations) in one ephemeral GX context."""
+    if not runs:
+        return report
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
 
@@ -91,32 +217,61 @@ def validate_frames(frames: dict[str, tuple[pd.DataFrame, str]], suites_dir: Pat
     except Exception:  # older/newer GX: progress bars are cosmetic
         pass
     source = context.data_sources.add_pandas("raw")
-    report = Report()
-    for n, (label, (df, suite_name)) in enumerate(sorted(frames.items())):
-        spec = load_suite(suite_name, suites_dir)
-        present = [e for e in spec["expectations"] if _columns_present(e, df)]
-        missing_cols = [e for e in spec["expectations"] if not _columns_present(e, df)]
+    for n, (raw, suite_name, expectations) in enumerate(runs):
+        df = raw.frame
+        frame = _frame_for(raw, expectations, registry)
+        expectations = [_exact_columns(e, [c for c in frame.columns if c not in df.columns]) for e in expectations]
+        present = [e for e in expectations if _columns_present(e, frame)]
+        absent = [e for e in expectations if not _columns_present(e, frame)]
         suite = context.suites.add(ExpectationSuite(
             name=f"{suite_name}-{n}",
             expectations=[{"type": e["type"], "kwargs": e["kwargs"], "meta": e.get("meta", {})} for e in present]))
         asset = source.add_dataframe_asset(f"file-{n}")
         batch = asset.add_batch_definition_whole_dataframe("whole")
         vd = gx.ValidationDefinition(data=batch, suite=suite, name=f"vd-{n}")
-        result = vd.run(batch_parameters={"dataframe": _frame_for(df, spec)}, result_format="COMPLETE")
+        result = vd.run(batch_parameters={"dataframe": frame}, result_format="COMPLETE")
         failed = 0
         for r in result.results:
             if r.success:
                 continue
             failed += 1
-            report.findings.append(_finding(label, r, df))
-        for e in missing_cols:  # a check on a column the file lacks: the schema check names it
-            failed += 1
-            cols = [c.removesuffix(NUMBER_SUFFIX) for c in _columns_of(e) if c.removesuffix(NUMBER_SUFFIX) not in df]
-            report.findings.append(Finding(label, ", ".join(cols), f"column(s) {', '.join(cols)} present",
-                                           "no such column", check=e["type"]))
-        report.checked.append({"file": label, "suite": suite_name, "rows": len(df),
-                               "expectations": len(spec["expectations"]), "failed": failed})
+            finding = _finding(raw.rel, r, df)
+            finding.column = _source_column(finding.column, raw.entry.adapter)
+            report.findings.append(finding)
+        gone = sorted({c.removesuffix(NUMBER_SUFFIX) for e in absent for c in _columns_of(e)
+                       if c.removesuffix(NUMBER_SUFFIX) not in frame})
+        if gone:  # checks on columns the file lacks: one finding names them all
+            failed += len(absent)
+            report.findings.append(Finding(raw.rel, ", ".join(gone), f"column(s) {', '.join(repr(c) for c in gone)}",
+                                           f"no such column; the file has {_listing(df.columns)}", check="schema"))
+        report.checked.append({"file": raw.rel, "suite": suite_name, "rows": len(df),
+                               "expectations": len(expectations), "failed": failed})
     return report
+
+
+def _exact_columns(e: dict, derived: list[str]) -> dict:
+    """An exact column-set check is about the file's own columns: the parsed and derived columns
+    added for other checks are allowed (the local extracts refuse any column not in their template)."""
+    if e["type"] != "expect_table_columns_to_match_set" or not e["kwargs"].get("exact_match") or not derived:
+        return e
+    return {**e, "kwargs": {**e["kwargs"], "column_set": list(e["kwargs"]["column_set"]) + derived}}
+
+
+def _source_column(column: str, adapter: str) -> str:
+    """Name the file's own column(s) behind a derived one."""
+    module = ADAPTER_MODULES.get(adapter)
+    if column == checks.AREA:
+        return getattr(module, "AREA_COLUMNS", column)
+    if column == checks.YEAR:
+        return getattr(module, "YEAR_COLUMNS", column)
+    if column.startswith("Values of "):
+        return f"Values (rows for {column.removeprefix('Values of ')})"
+    return column
+
+
+def _listing(columns) -> str:
+    cols = [repr(c) for c in columns]
+    return ", ".join(cols[:12]) + (f" and {len(cols) - 12} more" if len(cols) > 12 else "")
 
 
 def _columns_of(e: dict) -> list[str]:
@@ -125,7 +280,7 @@ def _columns_of(e: dict) -> list[str]:
 
 
 def _columns_present(e: dict, df: pd.DataFrame) -> bool:
-    return all(c.removesuffix(NUMBER_SUFFIX) in df.columns for c in _columns_of(e))
+    return all(c in df.columns or c.removesuffix(NUMBER_SUFFIX) in df.columns for c in _columns_of(e))
 
 
 def _finding(label: str, r, df: pd.DataFrame) -> Finding:
@@ -145,30 +300,16 @@ def _finding(label: str, r, df: pd.DataFrame) -> Finding:
         wanted = set(kw.get("column_set", []))
         found = f"columns {', '.join(repr(c) for c in observed)} (missing: {', '.join(sorted(wanted - set(observed))) or 'none'})"
     elif cfg.type == "expect_table_row_count_to_be_between":
-        found = f"{res.get('observed_value')} rows"
+        found = f"{res.get('observed_value')} rows under the header ({_listing(df.columns)})"
+    elif cfg.type == "expect_column_distinct_values_to_contain_set":
+        have = set(res.get("observed_value") or [])
+        found = "no rows for " + ", ".join(sorted(set(kw.get("value_set", [])) - have))
     elif sample:
         shown = ", ".join(repr(s) if not isinstance(s, (list, tuple, dict)) else str(s) for s in sample[:5])
         found = f"{count:,} unexpected value(s), e.g. {shown}"
     else:
         found = f"{count:,} row(s) that do not"
     return Finding(label, column, explain, found, rows[:50], count, cfg.type)
-
-
-def validate_raw(raw_dir: Path, catalogue: Catalogue, suites_dir: Path = EXPECTATIONS):
-    """Read and validate every raw file the catalogue needs. Returns (report, frames by file)."""
-    raw_dir = Path(raw_dir)
-    frames, to_check = {}, {}
-    for rel, indicators in catalogue.files().items():
-        path = raw_dir / rel
-        if not path.is_file():
-            continue
-        df = read_raw_csv(path, rel)
-        frames[rel] = df
-        to_check[rel] = (df, indicators[0].source.adapter)
-    if not to_check:
-        raise RawDataError(f"{raw_dir}: none of the raw files the catalogue needs is present "
-                           f"(expected e.g. {next(iter(catalogue.files()))})")
-    return validate_frames(to_check, suites_dir), frames
 
 
 def report_html(report: Report, title: str = "Data validation report") -> str:

@@ -11,19 +11,19 @@ the indicator and the field.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from cypp_lib.catalogue.manifest import RawFile, load_manifest
 from cypp_lib.errors import CatalogueError
 from cypp_lib.paths import CATALOGUE_FILE
 
 VALUE_TYPES = {"proportion", "rate", "count", "mean", "evidence"}
 POLARITIES = {"high", "low", "none"}
 YEAR_TYPES = {"academic", "financial", "calendar", "snapshot"}
-ADAPTERS = {"lait", "ees", "fingertips"}
 FREQUENCIES = {"annual", "quarterly", "monthly", "termly"}
 #: The interval method each value type uses (when the source gives the counts it needs).
 CI_METHODS = {"proportion": "wilson", "rate": "byars", "count": "byars", "mean": "t"}
@@ -33,7 +33,6 @@ STATISTIC_FIELDS = ("numerator", "denominator", "ci_method", "frequency", "discl
 
 @dataclass(frozen=True)
 class Source:
-    adapter: str
     file: str
     publisher: str
     dataset: str = ""
@@ -42,6 +41,7 @@ class Source:
     numerator: str | None = None
     denominator: str | None = None
     value: str | None = None
+    adapter: str = ""  # the file's format, from manifest.yaml
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,15 @@ class Indicator:
     frequency: str = ""
     disclosure: str = ""
     source: Source | None = None
+    earlier_vintages: tuple[Source, ...] = ()  # earlier deliveries, compared in the revisions report
+    valid_range: tuple[float, float] | None = None  # plausible published values; default 0-100 for %
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The range a published value must lie in to pass validation (None: no range check)."""
+        if self.valid_range is not None:
+            return tuple(self.valid_range)
+        return (0, 100) if self.unit == "%" else None
 
     @property
     def is_statistic(self) -> bool:
@@ -132,6 +141,19 @@ class Catalogue:
             out.setdefault(i.source.file, []).append(i)
         return out
 
+    def vintage_files(self) -> dict[str, list[Indicator]]:
+        """Earlier deliveries: raw files and the indicators (with that file as their source) each
+        one gives an earlier vintage of."""
+        out: dict[str, list[Indicator]] = {}
+        for i in self.statistics():
+            for v in i.earlier_vintages:
+                out.setdefault(v.file, []).append(replace(i, source=v, earlier_vintages=()))
+        return out
+
+    def all_files(self) -> dict[str, str]:
+        """Every raw file the catalogue reads (manifest path, may hold '*') and its adapter."""
+        return {path: inds[0].source.adapter for path, inds in {**self.vintage_files(), **self.files()}.items()}
+
 
 def _build(cls, data: dict, where: str):
     names = {f.name for f in fields(cls)}
@@ -162,8 +184,6 @@ def _check(ind: Indicator, where: str, priorities, outcomes, themes, rules) -> N
     if ind.is_statistic:
         if ind.source is None:
             bad("source", "a source for a statistic")
-        if ind.source.adapter not in ADAPTERS:
-            raise CatalogueError(f"{where}: source adapter {ind.source.adapter!r}; expected one of {sorted(ADAPTERS)}")
         if ind.polarity not in POLARITIES:
             bad("polarity", f"one of {sorted(POLARITIES)}")
         if ind.year_type not in YEAR_TYPES:
@@ -187,7 +207,7 @@ def _check(ind: Indicator, where: str, priorities, outcomes, themes, rules) -> N
         bad("evidence", "a statement of how the outcome is evidenced")
 
 
-def parse_catalogue(doc: dict, origin: str = "catalogue") -> Catalogue:
+def parse_catalogue(doc: dict, origin: str = "catalogue", manifest: dict[str, RawFile] | None = None) -> Catalogue:
     """Build a Catalogue from the parsed YAML document, checking every entry."""
     if not isinstance(doc, dict) or "indicators" not in doc:
         raise CatalogueError(f"{origin}: expected a mapping with an 'indicators' list")
@@ -205,6 +225,12 @@ def parse_catalogue(doc: dict, origin: str = "catalogue") -> Catalogue:
         if "source" in raw and raw["source"] is not None:
             raw["source"] = _build(Source, dict(raw["source"]), where + " source")
         ind = _build(Indicator, raw, where)
+        if ind.source is not None:
+            ind = replace(ind, source=_with_format(ind.source, where, manifest))
+        if ind.earlier_vintages:
+            ind = replace(ind, earlier_vintages=tuple(
+                _with_format(_build(Source, dict(v), where + " earlier vintage"), where, manifest)
+                for v in ind.earlier_vintages))
         if ind.id in indicators:
             raise CatalogueError(f"{where}: duplicate id")
         _check(ind, where, priorities, outcomes, themes, rules)
@@ -214,6 +240,14 @@ def parse_catalogue(doc: dict, origin: str = "catalogue") -> Catalogue:
         raise CatalogueError(f"{origin}: outcome(s) {uncovered} have no indicator or evidence entry")
     gaps = tuple(_gap(raw, n, origin, indicators) for n, raw in enumerate(doc.get("gaps") or [], start=1))
     return Catalogue(indicators, priorities, outcomes, themes, rules, gaps)
+
+
+def _with_format(src: Source, where: str, manifest: dict[str, RawFile] | None) -> Source:
+    manifest = load_manifest() if manifest is None else manifest
+    if src.file not in manifest:
+        raise CatalogueError(f"{where}: source file {src.file!r} is not in manifest.yaml; "
+                             f"known: {', '.join(manifest)}")
+    return replace(src, adapter=manifest[src.file].adapter)
 
 
 def _gap(raw: dict, n: int, origin: str, indicators: dict[str, Indicator]) -> Gap:

@@ -339,7 +339,26 @@ class Paper:
             + f"<p>Validation: {esc(vtext)}</p>"
             + (f"<p>Data quality warnings (these values were excluded):</p><ul>{warnings}</ul>" if warnings else
                "<p>No data quality warnings.</p>")
+            + self._revisions_html()
             + METHODS_HTML)
+
+    def _revisions_html(self) -> str:
+        """Revisions that touch this paper's indicators: between deliveries, and since the last build."""
+        from cypp_lib.revisions import summary
+
+        ids = {i.id for i in self.catalogue.statistics()}
+        p = self.provenance
+        vintage = pd.DataFrame([r for r in p.get("vintage_revisions", []) if r["indicator"] in ids])
+        since = p.get("revisions", {})
+        lines = summary(vintage, self.area.code) if not vintage.empty else []
+        items = "".join(f"<li>{esc(x)}</li>" for x in lines)
+        text = (f"<p>Revised by a later delivery (the papers use the later one):</p><ul>{items}</ul>" if items
+                else "<p>No value used here was revised between deliveries.</p>")
+        if since.get("compared"):
+            mine = [r for r in since.get("rows", []) if r["indicator"] in ids]
+            text += (f"<p>Since the last build, {len(mine):,} value(s) of this paper's indicators changed; "
+                     "see revisions.html for the list.</p>")
+        return text
 
     def paragraph(self, text: str):
         return _html(f"<p>{esc(text)}</p>")

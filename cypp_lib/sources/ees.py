@@ -18,6 +18,21 @@ GEO = ["time_period", "geographic_level", "country_code", "region_code", "region
        "old_la_code", "new_la_code", "la_name"]
 
 
+AREA_COLUMNS = "geographic_level with country_code, region_code or new_la_code"  # where validation finds each row's area
+YEAR_COLUMNS = "time_period"
+
+
+def area_codes(df: pd.DataFrame, registry=None) -> pd.Series:
+    """The ONS code of each row's area: England, the region, or the LA, by geographic_level."""
+    level = df["geographic_level"]
+    return pd.Series(np.where(level == "National", ENGLAND,
+                              np.where(level == "Regional", df["region_code"], df["new_la_code"])), index=df.index)
+
+
+def period_years(df: pd.DataFrame) -> pd.Series:
+    return df["time_period"].map(end_year)
+
+
 def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
     require_columns(df, GEO, label)
     for num, code, name in df[["old_la_code", "new_la_code", "la_name"]].drop_duplicates().itertuples(index=False):
@@ -30,8 +45,7 @@ def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
         for col, want in src.filter.items():
             rows = rows[rows[col] == want]
         level = rows["geographic_level"]
-        code = np.where(level == "National", ENGLAND,
-                        np.where(level == "Regional", rows["region_code"], rows["new_la_code"]))
+        code = area_codes(rows, registry).to_numpy()
         name = np.where(level == "National", "England",
                         np.where(level == "Regional", rows["region_name"], rows["la_name"]))
         value, status = split_values(rows[src.value])

@@ -16,6 +16,18 @@ COLUMNS = ["Indicator ID", "Area Code", "Area Name", "Area Type", "Sex", "Catego
            "Upper CI 99.8 limit", "Count", "Denominator"]
 
 
+AREA_COLUMNS = "Area Code"  # where validation finds each row's area
+YEAR_COLUMNS = "Time period"
+
+
+def area_codes(df: pd.DataFrame, registry=None) -> pd.Series:
+    return df["Area Code"]
+
+
+def period_years(df: pd.DataFrame) -> pd.Series:
+    return df["Time period"].map(end_year)
+
+
 def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
     require_columns(df, COLUMNS, label)
     frames = []

@@ -14,6 +14,21 @@ from cypp_lib.sources.common import end_year, period_label, require_columns, spl
 COLUMNS = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number"]
 
 
+AREA_COLUMNS = "LA Number"  # where validation finds each row's area
+YEAR_COLUMNS = "Years"
+
+
+def area_codes(df: pd.DataFrame, registry) -> pd.Series:
+    """ONS codes where the area is known; "LA<number>" otherwise (see la_code_list.csv)."""
+    pairs = df[["LA Number", "LA and Regions"]].drop_duplicates()
+    codes = {(n, a): _area(registry, n, a)[0] for n, a in pairs.itertuples(index=False)}
+    return pd.Series([codes[k] for k in zip(df["LA Number"], df["LA and Regions"])], index=df.index, dtype=object)
+
+
+def period_years(df: pd.DataFrame) -> pd.Series:
+    return df["Years"].map(end_year)
+
+
 def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
     require_columns(df, COLUMNS, label)
     frames = []

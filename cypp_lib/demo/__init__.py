@@ -7,6 +7,7 @@ column formats), so one catalogue and one set of adapters serve both:
   lait/la_code_list.csv                                  (DfE LAIT long format)
 - dfe_childrens_social_care/cla_number_and_rate_per_10k_children.csv   (DfE EES tidy CSV)
 - ohid_fingertips_injuries/ohid_fingertips_injuries_0_14_2013_2024.csv  (Fingertips API CSV)
+- the files the submodules simulate (one module per source format: neet.py, sen2.py, ...)
 
 Values are SYNTHETIC. They are drawn from a simple model (a national trajectory, region and LA
 effects, yearly noise) tuned so that the demo borough looks like the Lewisham the plan describes
@@ -97,7 +98,7 @@ SPECS = [
     Spec("ChildPov", 18.5, 20, 5, 0.6, -4, -4, first=2022),
     Spec("CIN", 335, 330, 60, 20, 75, 30, hi=1500),
     Spec("FSP_NEW_GOODDEV", 69, 68, 3, 1.2, 5.5, 1.5, gaps=(2020, 2021), covid=-4),
-    Spec("SEN_CASES_JAN", 240000, 640000, 0, 0, 0, count_scale=1.0, first=2015),
+    Spec("SEN_CASES_JAN", 240000, 640000, 0, 0, 0, count_scale=1.0, first=2019),
     Spec("Unacc_Asylmn_Seek_Childn", 4200, 6300, 0, 0, 0, count_scale=1.0, dps=0),
 ]
 
@@ -140,39 +141,51 @@ def _lait_text(value: float, dps: int, rng: np.random.Generator) -> str:
     return (f"{v:.{dps}f}".rstrip("0").rstrip(".")) if dps else str(int(round(v)))
 
 
+def measure_values(spec: Spec, areas: list[geo.Area]) -> dict[str, dict[int, float]]:
+    """Simulated values of one measure: {area code: {year: value}} (before LAIT's formatting)."""
+    las = [a for a in areas if a.level == "Local authority"]
+    aggregates = [a for a in areas if a.level != "Local authority"]
+    national = _trajectory(spec)
+    values: dict[str, dict[int, float]] = {}
+    if spec.count_scale:  # counts: share of the national total by child population
+        total_pop = {y: 11_900_000 * (1 + 0.004 * (y - 2015)) for y in YEARS}
+        for a in las:
+            rng = _rng(spec.measure, a.code)
+            share = {y: child_population(a, y) / total_pop[y] for y in YEARS}
+            if a.code == geo.LEWISHAM and spec.measure == "SEN_CASES_JAN":
+                values[a.code] = {y: 2353 + 290 * (y - 2019) + rng.normal(0, 25) for y in YEARS}
+            else:
+                k = rng.lognormal(0, 0.25) * (1.6 if a.region == geo.LONDON and "Asyl" in spec.measure else 1)
+                values[a.code] = {y: national[y] * share[y] * k * (1 + rng.normal(0, 0.03)) for y in YEARS}
+    else:
+        for a in las:
+            values[a.code] = _la_values(spec, a, national)
+    for a in aggregates:
+        members = _members(a, las)
+        if a.code == geo.ENGLAND:
+            values[a.code] = national
+        elif spec.count_scale:
+            values[a.code] = {y: sum(values[m.code][y] for m in members) for y in YEARS}
+        elif members:
+            values[a.code] = {y: float(np.mean([values[m.code][y] for m in members])) for y in YEARS}
+        else:
+            rng = _rng(spec.measure, a.code)
+            eff = rng.normal(0, spec.la_sd * 0.4)
+            values[a.code] = {y: national[y] + eff for y in YEARS}
+    return values
+
+
+def spec(measure: str) -> Spec:
+    return next(s for s in SPECS if s.measure == measure)
+
+
 def lait_rows(areas: list[geo.Area]) -> list[list[str]]:
     las = [a for a in areas if a.level == "Local authority"]
     aggregates = [a for a in areas if a.level != "Local authority"]
     rows = []
     for spec in SPECS:
-        national = _trajectory(spec)
         fmt_rng = _rng("fmt", spec.measure)
-        values: dict[str, dict[int, float]] = {}
-        if spec.count_scale:  # counts: share of the national total by child population
-            total_pop = {y: 11_900_000 * (1 + 0.004 * (y - 2015)) for y in YEARS}
-            for a in las:
-                rng = _rng(spec.measure, a.code)
-                share = {y: child_population(a, y) / total_pop[y] for y in YEARS}
-                if a.code == geo.LEWISHAM and spec.measure == "SEN_CASES_JAN":
-                    values[a.code] = {y: 2353 + 290 * (y - 2019) + rng.normal(0, 25) for y in YEARS}
-                else:
-                    k = rng.lognormal(0, 0.25) * (1.6 if a.region == geo.LONDON and "Asyl" in spec.measure else 1)
-                    values[a.code] = {y: national[y] * share[y] * k * (1 + rng.normal(0, 0.03)) for y in YEARS}
-        else:
-            for a in las:
-                values[a.code] = _la_values(spec, a, national)
-        for a in aggregates:
-            members = _members(a, las)
-            if a.code == geo.ENGLAND:
-                values[a.code] = national
-            elif spec.count_scale:
-                values[a.code] = {y: sum(values[m.code][y] for m in members) for y in YEARS}
-            elif members:
-                values[a.code] = {y: float(np.mean([values[m.code][y] for m in members])) for y in YEARS}
-            else:
-                rng = _rng(spec.measure, a.code)
-                eff = rng.normal(0, spec.la_sd * 0.4)
-                values[a.code] = {y: national[y] + eff for y in YEARS}
+        values = measure_values(spec, areas)
         for a in aggregates + las:
             for y in YEARS:
                 if y < spec.first:
@@ -364,6 +377,16 @@ def _write_csv(path: Path, header: list[str], rows, bom: bool = False) -> None:
     path.write_bytes(("\ufeff" if bom else "").encode("utf-8") + buf.getvalue().encode("utf-8"))
 
 
+def _more_files(areas: list[geo.Area]) -> dict:
+    """Files simulated by the submodules (one per source format): {path: (header, rows, bom)}."""
+    from cypp_lib.demo import early_years, local, neet, ofsted, sen2
+
+    out = {}
+    for module in (neet, sen2, early_years, ofsted, local):
+        out.update(module.files(areas))
+    return out
+
+
 def generate(raw_dir: Path) -> list[Path]:
     """Write the demonstration data set into raw_dir; returns the files written."""
     raw_dir = Path(raw_dir)
@@ -387,6 +410,7 @@ def generate(raw_dir: Path) -> list[Path]:
         header += [f"sn{i}{s}" for i in range(1, 11) for s in ("", "_closeness")]
         header += [f"sn{i}_name" for i in range(1, 11)]
         files[name] = (header, rows, False)
+    files.update(_more_files(areas))
     written = []
     for rel, (header, rows, bom) in files.items():
         _write_csv(raw_dir / rel, header, rows, bom)
