@@ -107,6 +107,17 @@ SN_FILES = {"2021": "lait/sn_april_2021.csv", "2025": "lait/sn_may_2025.csv"}
 SN_PRE2021_FILE = "dfe_early_years_2019/combined_long_data_2019.csv"
 
 
+# ONS code changes that kept the DfE LA number (boundary changes and new unitary authorities),
+# old -> new. Any other second code for a known DfE number is treated as an error in the file.
+CODE_CHANGES = {
+    "E08000020": "E08000037",  # Gateshead, 2013
+    "E06000048": "E06000057",  # Northumberland, 2019
+    "E10000002": "E06000060",  # Buckinghamshire, 2020
+    "E10000023": "E06000065",  # North Yorkshire, 2023
+    "E10000027": "E06000066",  # Somerset, 2023
+}
+
+
 class AreaRegistry:
     """Look-ups between names, ONS codes and DfE numbers; learns new LAs as files are read."""
 
@@ -132,8 +143,8 @@ class AreaRegistry:
             return
         if num not in self.by_number:
             self.add(Area(code, str(name), num, "Local authority"))
-        elif code not in self.by_code:  # a known LA under a newer code (e.g. Northumberland E06000048 -> 57)
-            self.by_code[code] = self.by_number[num]
+        elif code not in self.by_code and CODE_CHANGES.get(self.by_number[num].code) == code:
+            self.by_code[code] = self.by_number[num]  # a known LA under its newer code
 
     def resolve(self, name_or_code: str) -> Area:
         """Find an area by ONS code, DfE number or name (case-insensitive)."""

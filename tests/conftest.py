@@ -46,3 +46,14 @@ def demo_processed(demo_raw, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("processed")
     write_processed(table, prov, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo_raw, tmp_path_factory):
+    """One full build of the demo papers for the session (BuildOptions; tests must not modify it)."""
+    from cypp_lib.pipeline import BuildOptions, build
+
+    base = tmp_path_factory.mktemp("build")
+    opts = BuildOptions(raw_dir=demo_raw, out_dir=base / "out", processed_dir=base / "processed", jobs=2)
+    build(opts, log=lambda *a: None)
+    return opts

@@ -196,6 +196,8 @@ def test_blank_templates_have_exactly_the_columns_the_adapter_and_suite_require(
     assert columns["kwargs"]["column_set"] == header and columns["kwargs"]["exact_match"] is True
     doc = (ROOT / "docs" / "local-extracts.md").read_text(encoding="utf-8")
     assert all(f"| `{c}` |" in doc for c in header), "every column documented"
+    blank = local.to_tidy(read_raw_csv(template), [CAT[i] for i in FILES[stem]], AreaRegistry(), stem)
+    assert blank.empty  # the blank template is read without error and gives no values
 
 
 def test_catalogue_and_manifest_name_the_local_files():

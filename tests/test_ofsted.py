@@ -108,6 +108,9 @@ def test_defects_raise_with_file_line_and_column():
     bad_region = TINY + [(2023, MAIN, "Good", 1, "Regional", "Atlantis", "", "1.0")]
     with pytest.raises(RawDataError, match=r"ofsted.csv, line 25, column 'Region': 'Atlantis'"):
         ofsted.to_tidy(_csv(bad_region), [_school_ofsted()], AreaRegistry(), "ofsted.csv")
+    bad_year = [(r if r[6] != "Lewisham" else ("latest", *r[1:])) for r in TINY]
+    with pytest.raises(RawDataError, match=r"ofsted.csv, line 19, column 'Year': expected a year"):
+        ofsted.to_tidy(_csv(bad_year), [_school_ofsted()], AreaRegistry(), "ofsted.csv")
     with pytest.raises(RawDataError, match="appear more than once"):
         ofsted.to_tidy(_csv(TINY + TINY[:1]), [_school_ofsted()], AreaRegistry(), "ofsted.csv")
     with pytest.raises(RawDataError, match=r"missing column\(s\) 'Measure'"):

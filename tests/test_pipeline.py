@@ -13,10 +13,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(demo_raw, tmp_path_factory):
-    base = tmp_path_factory.mktemp("build")
-    opts = BuildOptions(raw_dir=demo_raw, out_dir=base / "out", processed_dir=base / "processed", jobs=2)
-    return opts, build(opts, log=lambda *a: None)
+def built(demo_build):
+    return demo_build, sorted(p for p in demo_build.out_dir.iterdir() if p.is_file())
 
 
 def test_priority_notebook_executes_on_fixture_data_and_renders_without_code(demo_processed, demo_raw, tmp_path):

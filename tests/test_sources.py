@@ -60,5 +60,5 @@ def test_unreadable_files_get_clear_messages(tmp_path):
         read_raw_csv(empty)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("a,b\nCaf\xe9,1\n".encode("latin-1"))
-    with pytest.raises(RawDataError, match="latin.csv: not UTF-8"):
+    with pytest.raises(RawDataError, match=r"latin.csv: line 2, column 'a': byte 0xe9 is not UTF-8"):
         read_raw_csv(latin)

@@ -11,9 +11,13 @@ LAIT = "lait/lait_kpi_subset_long.csv"
 
 
 def test_demo_data_passes(demo_raw):
-    report, frames = validate_raw(demo_raw, load_catalogue())
+    from cypp_lib.catalogue.manifest import load_manifest
+
+    report, raw_set = validate_raw(demo_raw, load_catalogue())
     assert report.success, report.summary()
-    assert len(report.checked) == 3 and LAIT in frames
+    expected = sum(len(e.expand(demo_raw)) for e in load_manifest().values())
+    assert len(report.checked) == expected >= 14 and LAIT in raw_set.inputs
+    assert not report.missing and not report.warnings
 
 
 def test_bad_value_is_reported_with_file_line_and_column(demo_copy):

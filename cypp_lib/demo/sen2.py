@@ -45,5 +45,7 @@ def files(areas: list[geo.Area]) -> dict:
                 s = st if age == "Total" else round(st * share)
                 row.update(age=age, Total_ST="NULL" if y == 2019 else str(s), Total_EHC=str(e))
                 rows.append(row)
-    return {"dfe_sen2_ehcp_stock/SEN2_AGE_STOCK.csv": (demo.EES_GEO_COLS + ["age", "Total_ST", "Total_EHC"], rows, False),
+    header = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+              "region_name", "old_la_code", "new_la_code", "la_name", "age", "Total_ST", "Total_EHC"]
+    return {"dfe_sen2_ehcp_stock/SEN2_AGE_STOCK.csv": (header, rows, False),
             "dfe_sen2_ehcp_stock/SEN2_AGE_STOCK.meta.csv": (META_COLUMNS, META, False)}

@@ -14,6 +14,9 @@ from cypp_lib.catalogue import Indicator
 from cypp_lib.report.compare import Comparison, compare, missing
 
 
+MIN_RANKED = 10  # LAs needed before a quartile band and rank are shown
+
+
 @dataclass
 class Assessment:
     indicator: Indicator
@@ -92,7 +95,8 @@ def assess(paper, ind: Indicator) -> Assessment:
     a.trend, a.trend_reason = tr["trend"], tr["reason"]
     if paper.area.level == "Local authority" and ind.polarity != "none" and ind.value_type != "count":
         values = paper.la_values(ind.id, year)
-        if paper.area.code in values.index:
+        # quartiles of fewer than MIN_RANKED LAs (e.g. a local extract: one LA) mean nothing
+        if paper.area.code in values.index and values.notna().sum() >= MIN_RANKED:
             bands = stats.quartile_bands(values, ind.polarity)
             ranks = stats.rank(values, ind.polarity)
             a.band, a.rank, a.ranked = bands[paper.area.code], int(ranks[paper.area.code]), int(values.notna().sum())

@@ -19,10 +19,16 @@ YEAR_COLUMNS = "Years"
 
 
 def area_codes(df: pd.DataFrame, registry) -> pd.Series:
-    """ONS codes where the area is known; "LA<number>" otherwise (see la_code_list.csv)."""
-    pairs = df[["LA Number", "LA and Regions"]].drop_duplicates()
-    codes = {(n, a): _area(registry, n, a)[0] for n, a in pairs.itertuples(index=False)}
-    return pd.Series([codes[k] for k in zip(df["LA Number"], df["LA and Regions"])], index=df.index, dtype=object)
+    """For validation: the ONS code of each row's DfE number where known, "LA<number>" otherwise
+    (known when LAIT's la_code_list.csv lists it). The number alone: a name cannot vouch for it."""
+    def code(number: str) -> str:
+        try:
+            return registry.by_number[int(number)].code
+        except (KeyError, ValueError):
+            return f"LA{number}"
+    numbers = df["LA Number"].str.strip()
+    codes = {n: code(n) for n in numbers.unique()}
+    return numbers.map(codes)
 
 
 def period_years(df: pd.DataFrame) -> pd.Series:

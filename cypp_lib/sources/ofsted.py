@@ -30,8 +30,9 @@ Areas: England is E92000001; regions and LAs are looked up by name in the area r
 outside cypp's built-in table are known once an EES file has been read, hence this adapter
 runs after `ees`), then by the name without case, punctuation and the words "City of",
 "County", "Borough" (DfE files spell "St. Helens" and "St Helens", "County Durham" and
-"Durham", and the registry keeps the first spelling it learnt). An unknown region, or an LA name that matches an aggregate, is an error
-(RawDataError naming the file, line and column). An LA name the registry does not know is
+"Durham", and the registry keeps the first spelling it learnt). An unknown region, an LA name
+that names an aggregate, or a Year that is not a year is an error (RawDataError naming the
+file, line and column). An LA name the registry does not know is
 left out with an UnknownAreaWarning naming the file, lines, column and names: one unmatched
 comparator LA (a new unitary authority, a variant spelling) should not stop every paper, and
 the warning says what was dropped. Published markers in Value or grand_total_schools give the
@@ -92,6 +93,11 @@ def to_tidy(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
     if counts.empty and not df.empty:
         raise RawDataError(f"{label}: no rows with Measure {NUMBER!r} in column 'Measure'; "
                            f"found {', '.join(repr(m) for m in df['Measure'].unique()[:5])}")
+    years = counts["Year"].map(end_year)
+    if years.isna().any():
+        first = years.index[years.isna()][0]
+        raise RawDataError(f"{label}, line {int(first) + 2}, column 'Year': expected a year such as 2023; "
+                           f"found {counts.loc[first, 'Year']!r}")
     counts = counts[_known_areas(counts, registry, label)]
     _check_unique(counts, label)
     frames = []
