@@ -94,6 +94,38 @@ def suite_for(path: str, adapter: str, folder: Path = EXPECTATIONS) -> str:
     return specific if (Path(folder) / f"{specific}.json").is_file() else adapter
 
 
+_CONDITION = re.compile(r'^\s*`?([^`=]+?)`?\s*==\s*"([^"]*)"\s*$')
+
+
+def _without_row_conditions(expectations: list[dict]) -> list[dict]:
+    """Suites may limit a check to some rows with a simple pandas row_condition (col=="value"),
+    which GX 1.9+ deprecates: rewrite each as a check on a derived column holding the values of
+    just those rows (the others blank, which column checks skip)."""
+    out = []
+    for e in expectations:
+        kw = dict(e["kwargs"])
+        cond = kw.pop("row_condition", None)
+        kw.pop("condition_parser", None)
+        if cond is None:
+            out.append(e)
+            continue
+        m = _CONDITION.match(cond)
+        roles = [r for r in ("column", "column_A", "column_B") if r in kw]
+        if not m or not roles:
+            raise RawDataError(f"suite expectation {e['type']}: row_condition {cond!r} is not of the form "
+                               'column=="value" on a column check')
+        where, value = m.groups()
+        derives = []
+        for role in roles:
+            base = kw[role]
+            numeric = base.endswith(NUMBER_SUFFIX)
+            kw[role] = f"{base.removesuffix(NUMBER_SUFFIX)} where {where} is {value}" + (NUMBER_SUFFIX if numeric else "")
+            derives.append({"column": kw[role], "from": base.removesuffix(NUMBER_SUFFIX), "where": where,
+                            "in": [value], "numeric": numeric})
+        out.append({**e, "kwargs": kw, "meta": {**e.get("meta", {}), "derive": derives}})
+    return out
+
+
 def _frame_for(raw, expectations: list[dict], registry: AreaRegistry) -> pd.DataFrame:
     """The raw text frame plus the parsed and derived columns the expectations refer to."""
     df = raw.frame
@@ -104,10 +136,12 @@ def _frame_for(raw, expectations: list[dict], registry: AreaRegistry) -> pd.Data
         if col.endswith(NUMBER_SUFFIX) and base in df:
             out[col] = pd.to_numeric(df[base].str.strip(), errors="coerce")
     for e in expectations:  # a number column restricted to some rows (e.g. LAIT's % measures)
-        d = e.get("meta", {}).get("derive")
-        if d and d["from"] in df and d["where"] in df:
-            number = pd.to_numeric(df[d["from"]].str.strip(), errors="coerce")
-            out[e["kwargs"]["column"]] = number.where(df[d["where"]].isin(d["in"]))
+        derives = e.get("meta", {}).get("derive") or []
+        for d in [derives] if isinstance(derives, dict) else derives:
+            if d["from"] in df and d["where"] in df:
+                values = (pd.to_numeric(df[d["from"]].str.strip(), errors="coerce") if d.get("numeric", True)
+                          else df[d["from"]])
+                out[d.get("column", e["kwargs"].get("column"))] = values.where(df[d["where"]].isin(d["in"]))
     module = ADAPTER_MODULES.get(raw.entry.adapter)
     try:  # a file without the columns these come from gets a schema finding instead
         if checks.AREA in wanted:
@@ -221,6 +255,7 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
         pass
     source = context.data_sources.add_pandas("raw")
     for n, (raw, suite_name, expectations) in enumerate(runs):
+        expectations = _without_row_conditions(expectations)
         df = raw.frame
         frame = _frame_for(raw, expectations, registry)
         expectations = [_exact_columns(e, [c for c in frame.columns if c not in df.columns]) for e in expectations]
@@ -239,12 +274,18 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
                 continue
             failed += 1
             finding = _finding(raw.rel, r, df)
+            derives = (r.expectation_config.meta or {}).get("derive") or []
+            named = [d for d in ([derives] if isinstance(derives, dict) else derives) if "column" in d]
+            for d in named:  # a suite's row_condition: name the file's own column and say which rows
+                finding.column = finding.column.replace(d["column"].removesuffix(NUMBER_SUFFIX), d["from"])
+            if named:
+                finding.expected += f" (on rows where {named[0]['where']} is {named[0]['in'][0]!r})"
             finding.column = _source_column(finding.column, raw.entry.adapter)
             report.findings.append(finding)
         derived = {checks.AREA, checks.YEAR}
         gone = sorted({c.removesuffix(NUMBER_SUFFIX) for e in absent for c in _columns_of(e)
                        if c.removesuffix(NUMBER_SUFFIX) not in frame and c not in derived
-                       and not c.startswith("Values of ")})
+                       and not c.startswith("Values of ") and " where " not in c})
         if gone:  # checks on columns the file lacks: one finding names them all
             failed += len(absent)
             report.findings.append(Finding(raw.rel, ", ".join(gone), f"column(s) {', '.join(repr(c) for c in gone)}",
@@ -271,6 +312,9 @@ def _source_column(column: str, adapter: str) -> str:
         return getattr(module, "YEAR_COLUMNS", column)
     if column.startswith("Values of "):
         return f"Values (rows for {column.removeprefix('Values of ')})"
+    if " where " in column:
+        base, cond = column.split(" where ", 1)
+        return f"{base} (rows where {cond})"
     return column
 
 
