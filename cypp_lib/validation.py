@@ -368,6 +368,9 @@ def report_html(report: Report, title: str = "Data validation report") -> str:
         f"<td>{c['expectations']}</td><td>{_result(c)}</td></tr>"
         for c in report.checked)
     items = "".join(f"<li>{html.escape(f.message())}</li>" for f in report.findings) or "<li>No problems found.</li>"
+    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings) or "<li>None.</li>"
+    missing = "".join(f"<li>{html.escape(m['file'])} (feeds {html.escape(', '.join(m['indicators']))})</li>"
+                      for m in report.missing) or "<li>None: every file the catalogue names was supplied.</li>"
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
@@ -379,7 +382,10 @@ table{{border-collapse:collapse}}th,td{{border:1px solid #505a5f;padding:.3rem .
 <strong>{'passed' if report.success else 'failed'}</strong>.</p>
 <h2>Files checked</h2><table><thead><tr><th scope="col">File</th><th scope="col">Suite</th><th scope="col">Rows</th>
 <th scope="col">Checks</th><th scope="col">Result</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Problems</h2><ul>{items}</ul></main></body></html>
+<h2>Problems</h2><ul>{items}</ul>
+<h2>Warnings</h2><p>Values set aside or not used as comparators. They do not stop the build; every paper lists them.</p>
+<ul>{warnings}</ul>
+<h2>Files not supplied</h2><ul>{missing}</ul></main></body></html>
 """
 
 

@@ -70,3 +70,13 @@ def test_broken_files_fail_with_file_named(demo_copy, capsys, content, tmp_path)
     assert main(["validate", "--raw", str(demo_copy), "--out", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert "lait_kpi_subset_long.csv" in captured.err + captured.out
+
+
+def test_one_great_expectations_context_validates_every_file(demo_raw, monkeypatch):
+    import great_expectations as gx
+
+    calls = []
+    real_get_context = gx.get_context
+    monkeypatch.setattr(gx, "get_context", lambda *a, **k: calls.append(1) or real_get_context(*a, **k))
+    report, raw_set = validate_raw(demo_raw, load_catalogue())
+    assert len(report.checked) >= 14 and len(calls) == 1
