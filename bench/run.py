@@ -315,8 +315,16 @@ class Section:
     table: Callable[[dict], str]
 
 
+def _validate_section() -> Section:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import validate  # bench/validate.py
+
+    return Section(lambda a: validate.bench_validate(a.repeat), validate.markdown, validate.table)
+
+
 SECTIONS: dict[str, Section] = {
     "stats": Section(lambda a: bench_stats(a.rows, a.sample, a.repeat, a.seed), stats_markdown, stats_table),
+    "validate": _validate_section(),
 }
 
 HEADER = """# Benchmarks
