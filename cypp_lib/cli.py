@@ -44,8 +44,10 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the raw files with Great Expectations",
                        description="Check every raw file the catalogue uses against its suite in expectations/. "
                                    "Prints a plain-English report (file, line, column, expected, found), writes "
-                                   "validation.html to the output folder, exits 1 on failure.")
+                                   "checks/validation.html in the output folder (the published validation.html of the last good build "
+                                   "is left alone), exits 1 on failure.")
     _common(v)
+    v.add_argument("--area", default="Lewisham", help="the LA whose rows every file must hold (default: Lewisham)")
 
     d = sub.add_parser("demo-data", help="generate the synthetic demonstration data",
                        description="Write the deterministic synthetic demonstration data set (same layout and "
@@ -96,11 +98,12 @@ def cmd_demo_data(args) -> int:
 def cmd_validate(args) -> int:
     from cypp_lib.pipeline import BuildOptions, validate_step
 
-    opts = BuildOptions(raw_dir=args.raw, out_dir=args.out, processed_dir=paths.PROCESSED)
+    opts = BuildOptions(raw_dir=args.raw, out_dir=args.out, processed_dir=paths.PROCESSED, area=args.area)
     report, _, page = validate_step(opts)
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    (Path(args.out) / "validation.html").write_text(page, encoding="utf-8")
-    print(f"Full report: {Path(args.out) / 'validation.html'}")
+    target = Path(args.out) / "checks" / "validation.html"  # not the published page of the last good build
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page.replace('href="index.html"', 'href="../index.html"'), encoding="utf-8")
+    print(f"Full report: {target}")
     return 0 if report.success else 1
 
 

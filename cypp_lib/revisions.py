@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cypp_lib.geography import CODE_CHANGES
+
 KEY = ["indicator", "area_code", "year"]
 COLUMNS = ["indicator", "area_code", "area_name", "year", "period", "change", "old", "new", "difference",
            "old_source", "new_source"]
@@ -31,7 +33,10 @@ def decimals(values: pd.Series, most: int = 6) -> int:
 
 
 def compare(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Changes from `old` to `new` (tidy tables), one row per change, COLUMNS."""
+    """Changes from `old` to `new` (tidy tables), one row per change, COLUMNS. An LA whose ONS code
+    changed (geography.CODE_CHANGES) is compared under its current code."""
+    old = old.assign(area_code=old["area_code"].replace(CODE_CHANGES))
+    new = new.assign(area_code=new["area_code"].replace(CODE_CHANGES))
     out = []
     for ind, new_rows in new.groupby("indicator", sort=True):
         old_rows = old[old["indicator"] == ind]

@@ -65,7 +65,7 @@ def test_validate_passes_on_the_real_files_and_names_the_genuine_defects(tmp_pat
     assert "England value for first_time_entrants" in out and "outside the range of every local authority" in out
     # placeholder rows left in the 2021 NCCIS file
     assert "nccis_neet/neet_la_2021.csv, line(s) 161, 162" in out and "Region demo" in out
-    page = (tmp_path / "validation.html").read_text()
+    page = (tmp_path / "checks" / "validation.html").read_text()
     assert "first_time_entrants" in page and "Region demo" in page
 
 
@@ -81,6 +81,9 @@ def test_three_and_four_year_old_take_up_revisions_between_vintages(real):
     assert three.loc[2018, ["old", "new"]].tolist() == [83.0, 88.2]
     assert three.loc[2019, ["old", "new"]].tolist() == [82.0, 88.2]
     assert lew[lew["indicator"] == "take_up_2yo"].empty
+    # SOURCE.md (SEN2): 2019 EHC plans identical to LAIT SEN_CASES_JAN for every LA (codes that
+    # changed, e.g. Northumberland E06000048 -> E06000057, are compared under the current code)
+    assert rev[rev["indicator"] == "ehcp_count"].empty
     # most LAs were revised for the 3-4-year-olds, by several points
     revised_las = rev[(rev["indicator"] == "take_up_3_4yo") & (rev["change"] == "revised")]["area_code"].nunique()
     assert revised_las > 100

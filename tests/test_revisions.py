@@ -47,3 +47,9 @@ def test_vintage_comparison_ignores_history_the_current_source_does_not_cover_an
 def test_decimals_ignores_float_artefacts():
     assert decimals(pd.Series([37.799999999999997, 1.5])) == 1
     assert decimals(pd.Series([54.0, 56.0])) == 0
+
+
+def test_an_la_whose_code_changed_is_compared_under_its_current_code():
+    old = table([["a", "E06000048", "Northumberland", 2019, "2019", 2058.0, "ok", "sen2.csv"]])
+    new = table([["a", "E06000057", "Northumberland", 2019, "2019", 2058.0, "ok", "lait.csv"]])
+    assert compare(old, new).empty

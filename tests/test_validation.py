@@ -60,7 +60,7 @@ def test_validate_command_exits_non_zero_and_writes_report(demo_copy, tmp_path, 
     assert main(["validate", "--raw", str(demo_copy), "--out", str(out)]) == 1
     printed = capsys.readouterr().out
     assert "column 'LA Number'" in printed and "a 3-digit DfE LA number" in printed
-    page = (out / "validation.html").read_text()
+    page = (out / "checks" / "validation.html").read_text()
     assert '<html lang="en-GB">' in page and "Failed" in page
 
 
