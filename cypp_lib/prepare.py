@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from cypp_lib import __version__
+from cypp_lib import __version__, revisions
 from cypp_lib.catalogue import Catalogue
 from cypp_lib.demo import is_demo
 from cypp_lib.errors import RawDataError
 from cypp_lib.geography import AreaRegistry
 from cypp_lib.paths import PROCESSED_META, PROCESSED_TABLE
-from cypp_lib import revisions
 from cypp_lib.rawfiles import RawSet, read_inputs
 from cypp_lib.sources import ADAPTERS, ORDER, TIDY_COLUMNS
 from cypp_lib.stats import proportion, rate

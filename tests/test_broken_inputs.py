@@ -204,7 +204,7 @@ def run_build(raw: Path, processed: Path, out: Path, capsys) -> tuple[int, str]:
 
 def test_corpus_is_big_enough_and_every_case_damages_something(demo_raw, tmp_path):
     assert len(CORPUS) >= 25
-    for name, corrupt, rel, _ in CORPUS:
+    for name, corrupt, _rel, _ in CORPUS:
         raw = tmp_path / name.replace(" ", "_").replace("/", "_")
         shutil.copytree(demo_raw, raw)
         before = digest(raw)

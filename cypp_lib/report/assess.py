@@ -13,7 +13,6 @@ from cypp_lib import stats
 from cypp_lib.catalogue import Indicator
 from cypp_lib.report.compare import Comparison, compare, missing
 
-
 MIN_RANKED = 10  # LAs needed before a quartile band and rank are shown
 
 
