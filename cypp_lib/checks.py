@@ -62,7 +62,8 @@ def for_file(raw, indicators, suite: dict, la, known_codes: set[str] | None, has
                 e = expect("expect_column_values_to_be_between", f"{_range_text(ind)} for {ind.source.measure}",
                            column=f"Values of {ind.source.measure}{NUMBER}",
                            min_value=ind.bounds[0], max_value=ind.bounds[1])
-                e["meta"]["derive"] = {"from": "Values", "where": "Short Desc", "in": [ind.source.measure]}
+                e["meta"]["derive"] = [{"column": e["kwargs"]["column"], "from": "Values", "where": "Short Desc",
+                                        "in": [ind.source.measure]}]
                 out.append(e)
     key = list(suite.get("meta", {}).get("key_columns", []))
     if key:

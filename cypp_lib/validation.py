@@ -121,7 +121,7 @@ def _without_row_conditions(expectations: list[dict]) -> list[dict]:
             numeric = base.endswith(NUMBER_SUFFIX)
             kw[role] = f"{base.removesuffix(NUMBER_SUFFIX)} where {where} is {value}" + (NUMBER_SUFFIX if numeric else "")
             derives.append({"column": kw[role], "from": base.removesuffix(NUMBER_SUFFIX), "where": where,
-                            "in": [value], "numeric": numeric})
+                            "in": [value], "numeric": numeric, "condition": True})
         out.append({**e, "kwargs": kw, "meta": {**e.get("meta", {}), "derive": derives}})
     return out
 
@@ -135,13 +135,12 @@ def _frame_for(raw, expectations: list[dict], registry: AreaRegistry) -> pd.Data
         base = col.removesuffix(NUMBER_SUFFIX)
         if col.endswith(NUMBER_SUFFIX) and base in df:
             out[col] = pd.to_numeric(df[base].str.strip(), errors="coerce")
-    for e in expectations:  # a number column restricted to some rows (e.g. LAIT's % measures)
-        derives = e.get("meta", {}).get("derive") or []
-        for d in [derives] if isinstance(derives, dict) else derives:
+    for e in expectations:  # a column restricted to some rows (LAIT's measures, suites' row conditions)
+        for d in e.get("meta", {}).get("derive", []):
             if d["from"] in df and d["where"] in df:
                 values = (pd.to_numeric(df[d["from"]].str.strip(), errors="coerce") if d.get("numeric", True)
                           else df[d["from"]])
-                out[d.get("column", e["kwargs"].get("column"))] = values.where(df[d["where"]].isin(d["in"]))
+                out[d["column"]] = values.where(df[d["where"]].isin(d["in"]))
     module = ADAPTER_MODULES.get(raw.entry.adapter)
     try:  # a file without the columns these come from gets a schema finding instead
         if checks.AREA in wanted:
@@ -274,8 +273,7 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
                 continue
             failed += 1
             finding = _finding(raw.rel, r, df)
-            derives = (r.expectation_config.meta or {}).get("derive") or []
-            named = [d for d in ([derives] if isinstance(derives, dict) else derives) if "column" in d]
+            named = [d for d in (r.expectation_config.meta or {}).get("derive", []) if d.get("condition")]
             for d in named:  # a suite's row_condition: name the file's own column and say which rows
                 finding.column = finding.column.replace(d["column"].removesuffix(NUMBER_SUFFIX), d["from"])
             if named:
