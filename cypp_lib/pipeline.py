@@ -85,6 +85,7 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
     """Run the whole pipeline. Returns the published files."""
     from cypp_lib.prepare import read_previous, write_processed
     from cypp_lib.revisions import build_revisions
+    from cypp_lib.revisions import page as revisions_page
 
     check_options(opts)
     t0 = time.perf_counter()
@@ -117,8 +118,6 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(staged_processed, ignore_errors=True)
         raise RenderError("\n".join(errors) + "\nNo papers were published; the previous papers are unchanged.")
-    from cypp_lib.revisions import page as revisions_page
-
     (staging / "validation.html").write_text(validation_page, encoding="utf-8")
     (staging / "revisions.html").write_text(revisions_page(provenance, opts.area), encoding="utf-8")
     (staging / "index.html").write_text(index_html(specs, provenance), encoding="utf-8")

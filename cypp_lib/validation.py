@@ -169,7 +169,7 @@ def validate_raw(raw_dir: Path, catalogue: Catalogue, area: str | None = "Lewish
     raw_set = read_inputs(raw_dir, catalogue)
     report = Report(warnings=list(raw_set.warnings), missing=raw_set.missing)
     for rel, exc in raw_set.unreadable.items():
-        report.findings.append(_unreadable(rel, exc, catalogue, suites_dir))
+        report.findings.append(_unreadable(rel, exc, suites_dir))
         report.checked.append({"file": rel, "suite": "(unreadable)", "rows": 0, "expectations": 1, "failed": 1})
     if not raw_set.inputs and not raw_set.unreadable:
         raise RawDataError(f"{raw_dir}: none of the raw files the catalogue needs is present "
@@ -223,7 +223,7 @@ def _known_codes(registry: AreaRegistry, raw_dir: Path) -> set[str]:
     return known
 
 
-def _unreadable(rel: str, exc: RawDataError, catalogue: Catalogue, suites_dir: Path) -> Finding:
+def _unreadable(rel: str, exc: RawDataError, suites_dir: Path) -> Finding:
     """A file that could not be read as CSV, named with the columns it should have had."""
     text = str(exc).removeprefix(f"{rel}: ")
     column = getattr(exc, "column", "")

@@ -100,28 +100,28 @@ def _level(y: int, m: int, growth: float) -> float:
     return (1 + growth) ** t * season * covid
 
 
-def camhs_rows(area: geo.Area) -> list[dict]:
+def _monthly_rows(area: geo.Area, name: str, count: tuple[str, float, float], share: tuple[str, float, float, dict]):
+    """Per month: a count measure (Poisson around a trend) and a share measure (Binomial of a
+    second Poisson total, at the financial year's level)."""
+    count_measure, count_base, count_growth = count
+    share_measure, share_base, share_growth, levels = share
     rows = []
     for y, m in _months():
-        rng = demo._rng("local", "camhs", area.code, y, m)
-        referrals = int(rng.poisson(135 * _level(y, m, 0.04)))
-        seen = int(rng.poisson(100 * _level(y, m, 0.03)))
-        share = float(np.clip(WITHIN_18[_fy(y, m)] + rng.normal(0, 0.03), 0, 1))
-        rows.append(_counts_row(area, y, m, "referrals_received", referrals, None))
-        rows.append(_counts_row(area, y, m, "seen_within_18_weeks", int(rng.binomial(seen, share)), seen))
+        rng = demo._rng("local", name, area.code, y, m)
+        counted = int(rng.poisson(count_base * _level(y, m, count_growth)))
+        total = int(rng.poisson(share_base * _level(y, m, share_growth)))
+        p = float(np.clip(levels[_fy(y, m)] + rng.normal(0, 0.03), 0, 1))
+        rows.append(_counts_row(area, y, m, count_measure, counted, None))
+        rows.append(_counts_row(area, y, m, share_measure, int(rng.binomial(total, p)), total))
     return rows
+
+
+def camhs_rows(area: geo.Area) -> list[dict]:
+    return _monthly_rows(area, "camhs", ("referrals_received", 135, 0.04), ("seen_within_18_weeks", 100, 0.03, WITHIN_18))
 
 
 def early_help_rows(area: geo.Area) -> list[dict]:
-    rows = []
-    for y, m in _months():
-        rng = demo._rng("local", "early_help", area.code, y, m)
-        started = int(rng.poisson(140 * _level(y, m, 0.02)))
-        closed = int(rng.poisson(130 * _level(y, m, 0.02)))
-        share = float(np.clip(NEEDS_MET[_fy(y, m)] + rng.normal(0, 0.03), 0, 1))
-        rows.append(_counts_row(area, y, m, "assessments_started", started, None))
-        rows.append(_counts_row(area, y, m, "closed_needs_met", int(rng.binomial(closed, share)), closed))
-    return rows
+    return _monthly_rows(area, "early_help", ("assessments_started", 140, 0.02), ("closed_needs_met", 130, 0.02, NEEDS_MET))
 
 
 def log_rows(area: geo.Area) -> list[dict]:
