@@ -38,7 +38,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--period", default="latest", help="'latest' or the year a period ends in (default: latest)")
     b.add_argument("--neighbours", default="2025", choices=["pre-2021", "2021", "2025"],
                    help="statistical-neighbour model year (default: 2025)")
-    b.add_argument("--meeting-date", default="", help="board meeting date printed on the papers")
+    b.add_argument("--meeting-date", default="", metavar="DATE",
+                   help="board meeting date printed on the papers, e.g. '12 March 2026' or 2026-03-12")
+    b.add_argument("--priorities", default="1,2,3,4", metavar="LIST",
+                   help="the plan priorities the annual report covers, e.g. 1,3 (default: all four)")
     b.add_argument("--jobs", type=int, default=2, help="papers built in parallel (default: 2)")
 
     v = sub.add_parser("validate", help="check the raw files with Great Expectations",
@@ -102,7 +105,8 @@ def cmd_validate(args) -> int:
     report, _, page = validate_step(opts)
     target = Path(args.out) / "checks" / "validation.html"  # not the published page of the last good build
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page.replace('href="index.html"', 'href="../index.html"'), encoding="utf-8")
+    target.write_text(page.replace('href="index.html"', 'href="../index.html"').replace(
+        'href="accessibility.html"', 'href="../accessibility.html"'), encoding="utf-8")
     print(f"Full report: {target}")
     return 0 if report.success else 1
 
@@ -112,7 +116,7 @@ def cmd_build(args) -> int:
 
     build(BuildOptions(raw_dir=args.raw, out_dir=args.out, processed_dir=args.processed, area=args.area,
                        period=str(args.period), neighbour_model=args.neighbours,
-                       meeting_date=args.meeting_date, jobs=args.jobs))
+                       meeting_date=args.meeting_date, priorities=args.priorities, jobs=args.jobs))
     return 0
 
 

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from cypp_lib import __version__
+from cypp_lib import __version__, parameters
+from cypp_lib._version import code_version
 from cypp_lib.catalogue import load_catalogue
 from cypp_lib.errors import ParameterError, RenderError, ValidationFailed
 from cypp_lib.geography import NEIGHBOUR_MODELS
+from cypp_lib.paths import NOTEBOOKS
 from cypp_lib.render import PaperSpec, render_paper
+from cypp_lib.site import accessibility_html, index_html
 
 
 @dataclass
@@ -32,6 +35,7 @@ class BuildOptions:
     period: str = "latest"
     neighbour_model: str = "2025"
     meeting_date: str = ""
+    priorities: str = "1,2,3,4"  # the annual report's priorities
     jobs: int = 2
 
 
@@ -39,26 +43,48 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def paper_specs(opts: BuildOptions, processed_dir: Path) -> list[PaperSpec]:
+PAPER_DESCRIPTIONS = {
+    "overview": "The context behind the plan: poverty, safeguarding, health, education, looked-after children, "
+                "young carers and SEND, with the growth in EHC plans.",
+    "priority": "Summary, scorecard, each indicator against England, London and the statistical neighbours, "
+                "equity gaps and a spine chart.",
+    "annual_report": "Every indicator of the outcomes framework: summaries, scorecards and trends.",
+}
+
+
+def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None = None) -> list[PaperSpec]:
+    """One spec per paper. Parameter values are checked (ParameterError) before any notebook runs."""
     cat = load_catalogue()
-    common = {"area": opts.area, "period": opts.period, "neighbour_model": opts.neighbour_model,
-              "meeting_date": opts.meeting_date, "processed_dir": str(processed_dir.resolve()),
+    area = area_name or opts.area
+    common = {"area": area, "period": opts.period, "neighbour_model": opts.neighbour_model,
+              "meeting_date": parameters.meeting_date(opts.meeting_date), "processed_dir": str(processed_dir.resolve()),
               "raw_dir": str(Path(opts.raw_dir).resolve())}
-    a = slugify(opts.area)
-    specs = [PaperSpec(f"{a}-overview", "overview.ipynb", f"Needs analysis overview: {opts.area}", common)]
+    a = slugify(area)
+    chosen = parameters.priorities(opts.priorities, cat.priorities)
+    specs = [PaperSpec(f"{a}-overview", "overview.ipynb", f"Needs analysis overview: {area}", common,
+                       PAPER_DESCRIPTIONS["overview"])]
     for p, name in sorted(cat.priorities.items()):
-        specs.append(PaperSpec(f"{a}-priority-{p}", "priority.ipynb", f"Priority {p}: {name} ({opts.area})",
-                               {**common, "priority": p}))
-    specs.append(PaperSpec(f"{a}-annual-report", "annual_report.ipynb", f"Annual report: {opts.area}",
-                           {**common, "priorities": sorted(cat.priorities)}))
+        specs.append(PaperSpec(f"{a}-priority-{p}", "priority.ipynb", f"Priority {p}: {name} ({area})",
+                               {**common, "priority": p}, PAPER_DESCRIPTIONS["priority"]))
+    specs.append(PaperSpec(f"{a}-annual-report", "annual_report.ipynb", f"Annual report: {area}",
+                           {**common, "priorities": chosen},
+                           PAPER_DESCRIPTIONS["annual_report"]
+                           + ("" if chosen == sorted(cat.priorities) else f" Priorities {', '.join(map(str, chosen))}.")))
+    for spec in specs:
+        parameters.check_notebook(NOTEBOOKS / spec.notebook, spec.parameters)
     return specs
 
 
 def check_options(opts: BuildOptions) -> None:
+    """The checks that need no data (run before validation)."""
     if opts.neighbour_model not in NEIGHBOUR_MODELS:
         raise ParameterError(f"--neighbours {opts.neighbour_model!r}: use one of {', '.join(NEIGHBOUR_MODELS)}")
-    if opts.period != "latest" and not str(opts.period).isdigit():
-        raise ParameterError(f"--period {opts.period!r}: use 'latest' or the year a period ends in, e.g. 2024")
+    try:
+        parameters.period(opts.period)
+        parameters.meeting_date(opts.meeting_date)
+        parameters.priorities(opts.priorities, load_catalogue().priorities)
+    except ParameterError as exc:
+        raise ParameterError(f"--{str(exc)}") from None
     if opts.jobs < 1:
         raise ParameterError("--jobs must be at least 1")
     if not Path(opts.raw_dir).is_dir():
@@ -95,8 +121,12 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         raise ValidationFailed("validation failed: nothing was built; the last good processed data "
                                "and papers are unchanged", report)
     table, provenance = prepared
+    area = parameters.resolve_area(table, opts.area)  # parameters are checked before anything is written
+    parameters.check_period_has_data(table, area, parameters.period(opts.period))
     provenance["validation"] = {"success": report.success, "checked": report.checked}
     provenance["raw_dir"] = Path(opts.raw_dir).name  # folder name only: no machine paths in outputs
+    provenance["code"] = code_version()
+    _add_retrieval_dates(provenance, Path(opts.raw_dir))
     previous = read_previous(processed_dir)
     provenance["revisions"] = build_revisions(previous, table)
     # stage the processed data too, so a failed render leaves the last good processed data in place
@@ -108,7 +138,7 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         f"{len(provenance['vintage_revisions'])} value(s) revised between deliveries"
         + (f", {provenance['revisions']['count']} change(s) since the last build." if previous is not None else "."))
 
-    specs = paper_specs(opts, staged_processed)
+    specs = paper_specs(opts, staged_processed, area.name)
     staging = out_dir / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -119,8 +149,11 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         shutil.rmtree(staged_processed, ignore_errors=True)
         raise RenderError("\n".join(errors) + "\nNo papers were published; the previous papers are unchanged.")
     (staging / "validation.html").write_text(validation_page, encoding="utf-8")
-    (staging / "revisions.html").write_text(revisions_page(provenance, opts.area), encoding="utf-8")
-    (staging / "index.html").write_text(index_html(specs, provenance), encoding="utf-8")
+    (staging / "revisions.html").write_text(revisions_page(provenance, area.name), encoding="utf-8")
+    (staging / "index.html").write_text(
+        index_html([(f"{s.slug}.html", s.title, s.description) for s in specs], provenance, parameters.meeting_date(opts.meeting_date)),
+        encoding="utf-8")
+    (staging / "accessibility.html").write_text(accessibility_html(provenance), encoding="utf-8")
     (staging / "build.json").write_text(json.dumps(
         {"cypp_version": __version__, "papers": [s.slug + ".html" for s in specs],
          "demo": provenance["demo"], "raw_files": provenance["files"]}, indent=2, sort_keys=True), encoding="utf-8")
@@ -134,6 +167,22 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
     staging.rmdir()
     log(f"Built {len(specs)} papers in {time.perf_counter() - t0:.1f} s: open {out_dir / 'index.html'}")
     return published
+
+
+def _add_retrieval_dates(provenance: dict, raw_dir: Path) -> None:
+    """Copy each file's download date from `cypp fetch`'s fetch-record.json, when there is one."""
+    record = raw_dir / "fetch-record.json"
+    if not record.is_file():
+        return
+    try:
+        entries = {e["path"]: e for e in json.loads(record.read_text(encoding="utf-8")).get("files", [])}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        provenance["warnings"].append("fetch-record.json could not be read; download dates are not shown.")
+        return
+    for f in provenance["files"]:
+        e = entries.get(f["file"])
+        if e and e.get("sha256") == f["sha256"]:  # only when the file is the one downloaded
+            f["retrieved"] = str(e.get("retrieved_at", ""))[:10]
 
 
 def _render_all(specs, executed: Path, staging: Path, jobs: int, log) -> list[str]:
@@ -152,26 +201,3 @@ def _collect(results, log) -> list[str]:
         if err:
             errors.append(err)
     return errors
-
-
-def index_html(specs: list[PaperSpec], provenance: dict) -> str:
-    from html import escape
-
-    items = "".join(f'<li><a href="{escape(s.slug)}.html">{escape(s.title)}</a></li>' for s in specs)
-    banner = ('<div class="banner" role="note"><p>Demonstration data: these papers were built from cypp\'s '
-              'synthetic demonstration data set. The numbers are invented and are not official statistics.</p></div>'
-              if provenance.get("demo") else "")
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Children and Young People's Plan: board papers</title>
-<style>body{{font-family:system-ui,Arial,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c;line-height:1.5}}
-a{{color:#1d70b8}}.banner{{border:4px solid #d4351c;background:#fff4f2;padding:.5rem 1rem;font-weight:600}}
-.skip{{position:absolute;left:-999px}}.skip:focus{{left:.5rem;background:#ffdd00}}</style></head>
-<body><a class="skip" href="#main">Skip to main content</a>
-<main id="main"><h1>Children and Young People's Plan 2019-22: board papers</h1>{banner}
-<p>Needs-analysis papers for the Children and Young People's Strategic Partnership Board, produced by cypp {escape(__version__)}.</p>
-<h2>Papers</h2><ul>{items}</ul>
-<h2>Data quality</h2><ul><li><a href="validation.html">Data validation report</a></li>
-<li><a href="revisions.html">Revisions: what later deliveries changed</a></li></ul>
-</main></body></html>
-"""

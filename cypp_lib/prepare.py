@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cypp_lib import __version__, revisions
+from cypp_lib import __version__, participation_log, revisions
 from cypp_lib.catalogue import Catalogue
 from cypp_lib.demo import is_demo
 from cypp_lib.errors import RawDataError
@@ -79,6 +79,9 @@ def prepare(raw_dir: Path, catalogue: Catalogue, raw_set: RawSet | None = None):
         "vintage_revisions": revisions.records(vintage_changes),
         "rows": len(table),
     }
+    log = participation_log.log_records(raw_set, catalogue)  # the priority 4 paper's evidence (no notes)
+    if log is not None:
+        provenance[participation_log.PROVENANCE_KEY] = log
     return table[TIDY_COLUMNS], provenance
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from cypp_lib import __version__
 from cypp_lib.errors import RenderError
 from cypp_lib.paths import NOTEBOOKS, TEMPLATES
+from cypp_lib.report.document import finish
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class PaperSpec:
     notebook: str  # file in notebooks/
     title: str
     parameters: dict = field(default_factory=dict)
+    description: str = ""  # one line for the index
 
 
 def execute_notebook(spec: PaperSpec, executed_dir: Path):
@@ -65,7 +67,7 @@ def notebook_to_html(nb) -> str:
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.language_code = "en-GB"
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return finish(body)
 
 
 def render_paper(spec: PaperSpec, executed_dir: str, staging_dir: str) -> tuple[str, str | None]:

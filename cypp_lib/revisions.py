@@ -122,8 +122,9 @@ def page(provenance: dict, area: str) -> str:
             f"<tr><td>{escape(r['indicator'])}</td><td>{escape(str(r['area_name']))}</td><td>{escape(str(r['period']))}</td>"
             f"<td>{escape(r['change'])}</td><td>{_fmt(r['old'])}</td><td>{_fmt(r['new'])}</td><td>{_fmt(r['difference'], '+')}</td></tr>"
             for r in rows)
-        return (f"<table><caption>{escape(caption)} ({len(rows):,} rows)</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")
+        return (f'<div class="cypp-table-wrap" role="region" aria-label="{escape(caption)}" tabindex="0">'
+                f"<table><caption>{escape(caption)} ({len(rows):,} rows)</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table></div>")
 
     vintage = provenance.get("vintage_revisions", [])
     since = provenance.get("revisions", {})
@@ -132,14 +133,9 @@ def page(provenance: dict, area: str) -> str:
                   if not since.get("compared") else
                   f"{since.get('count', 0):,} value(s) differ from the last good build: "
                   + (", ".join(f"{n:,} {k}" for k, n in since.get("by_change", {}).items()) or "none") + ".")
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Revisions: what later deliveries changed</title>
-<style>body{{font-family:system-ui,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c;line-height:1.5}}
-table{{border-collapse:collapse;margin-bottom:1.5rem}}th,td{{border:1px solid #505a5f;padding:.3rem .6rem;text-align:left}}
-caption{{text-align:left;font-weight:600}}a{{color:#1d70b8}}.skip{{position:absolute;left:-999px}}.skip:focus{{left:.5rem;background:#ffdd00}}</style></head>
-<body><a class="skip" href="#main">Skip to main content</a><header><p><a href="index.html">All papers</a></p></header>
-<main id="main"><h1>Revisions: what later deliveries changed</h1>
+    from cypp_lib.site import shell
+
+    body = f"""
 <p>Publishers revise figures they have already published. A value counts as revised when the two
 deliveries differ by more than the rounding of the coarser one (54 and 53.6 are the same figure rounded).</p>
 <h2>Between an earlier and the current delivery</h2>
@@ -148,8 +144,8 @@ deliveries differ by more than the rounding of the coarser one (54 and 53.6 are 
 <h2>Since the last build</h2>
 <p>{escape(since_text)}</p>
 {table([r for r in since.get("rows", []) if str(r["area_name"]).casefold() == area.casefold()][:500], f"Changes for {area} since the last build")}
-</main></body></html>
 """
+    return shell("Revisions: what later deliveries changed", body, bool(provenance.get("demo")))
 
 
 def _fmt(v, sign: str = "") -> str:

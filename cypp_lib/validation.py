@@ -369,22 +369,18 @@ def report_html(report: Report, title: str = "Data validation report") -> str:
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings) or "<li>None.</li>"
     missing = "".join(f"<li>{html.escape(m['file'])} (feeds {html.escape(', '.join(m['indicators']))})</li>"
                       for m in report.missing) or "<li>None: every file the catalogue names was supplied.</li>"
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>body{{font-family:system-ui,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c;line-height:1.5}}
-table{{border-collapse:collapse}}th,td{{border:1px solid #505a5f;padding:.3rem .6rem;text-align:left}}a{{color:#1d70b8}}</style></head>
-<body><a href="#main" class="skip">Skip to content</a><header><p><a href="index.html">All papers</a></p></header>
-<main id="main"><h1>{html.escape(title)}</h1>
+    from cypp_lib.site import shell
+
+    body = f"""
 <p>Every raw file is checked with Great Expectations before it is used. Overall result:
 <strong>{'passed' if report.success else 'failed'}</strong>.</p>
-<h2>Files checked</h2><table><thead><tr><th scope="col">File</th><th scope="col">Suite</th><th scope="col">Rows</th>
-<th scope="col">Checks</th><th scope="col">Result</th></tr></thead><tbody>{rows}</tbody></table>
+<h2>Files checked</h2><div class="cypp-table-wrap" role="region" aria-label="Files checked" tabindex="0"><table><thead><tr><th scope="col">File</th><th scope="col">Suite</th><th scope="col">Rows</th>
+<th scope="col">Checks</th><th scope="col">Result</th></tr></thead><tbody>{rows}</tbody></table></div>
 <h2>Problems</h2><ul>{items}</ul>
 <h2>Warnings</h2><p>Values set aside or not used as comparators. They do not stop the build; every paper lists them.</p>
 <ul>{warnings}</ul>
-<h2>Files not supplied</h2><ul>{missing}</ul></main></body></html>
-"""
+<h2>Files not supplied</h2><ul>{missing}</ul>"""
+    return shell(title, body)
 
 
 def _result(checked: dict) -> str:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pandas as pd
 
-from cypp_lib import __version__, stats
 from cypp_lib import geography as geo
+from cypp_lib import parameters, stats
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
 from cypp_lib.report.assess import Assessment, assess, comparator_group, usable_rows
 from cypp_lib.report.compare import change_words, missing
+from cypp_lib.report.document import TOC_MARKER
 from cypp_lib.report.html import esc, table
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
@@ -45,6 +47,20 @@ METHODS_HTML = (
 )
 
 
+SUMMARY_GROUPS = {"worse": "Worse than England", "better": "Better than England",
+                  "similar": "Similar to England", "other": "Not compared with England"}
+_NUMBERS = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def _count(n: int) -> str:
+    """Numbers under ten in words (GOV.UK style), others as digits."""
+    return _NUMBERS[n] if 0 <= n < 10 else f"{n:,}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _html(text: str):
     from IPython.display import HTML
 
@@ -62,6 +78,7 @@ class Paper:
     neighbour_model: str = "2025"
     raw_dir: Path | None = None
     neighbours: list = field(default_factory=list)
+    meeting_date: str = ""
     _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, built once
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
@@ -69,31 +86,20 @@ class Paper:
     # ------------------------------------------------------------------ construction
     @classmethod
     def open(cls, processed_dir, area: str = "Lewisham", period="latest", neighbour_model: str = "2025",
-             raw_dir=None, catalogue: Catalogue | None = None) -> Paper:
+             raw_dir=None, catalogue: Catalogue | None = None, meeting_date: str = "") -> Paper:
         """Load the processed table and check the parameters (ParameterError if invalid)."""
         table, provenance = read_processed(Path(processed_dir))
         catalogue = catalogue or load_catalogue()
-        registry = geo.AreaRegistry()
-        for code, name, level, num in table[["area_code", "area_name", "area_level", "la_number"]].drop_duplicates(
-                "area_code").itertuples(index=False):
-            if code not in registry.by_code:
-                registry.add(geo.Area(code, name, int(num) if not missing(num) else -1, level))
-        try:
-            resolved = registry.resolve(str(area))
-        except KeyError:
-            las = sorted(table.loc[table["area_level"] == "Local authority", "area_name"].unique())
-            close = [n for n in las if str(area).casefold()[:4] in n.casefold()][:5]
-            raise ParameterError(f"area {area!r} is not in the processed data"
-                                 + (f"; did you mean {', '.join(close)}?" if close else f"; {len(las)} LAs are available")) from None
-        if resolved.code not in set(table["area_code"]):
-            raise ParameterError(f"area {area!r} has no rows in the processed data")
+        registry = parameters.registry_for(table)
+        resolved = parameters.resolve_area(table, area, registry)
         if neighbour_model not in geo.NEIGHBOUR_MODELS:
             raise ParameterError(f"neighbour_model {neighbour_model!r}: use one of {', '.join(geo.NEIGHBOUR_MODELS)}")
-        if str(period) != "latest" and not str(period).isdigit():
-            raise ParameterError(f"period {period!r}: use 'latest' or the year a period ends in, e.g. 2024")
+        period = parameters.period(period)
+        parameters.check_period_has_data(table, resolved, period)
         paper = cls(table, provenance, catalogue, resolved, str(period), neighbour_model,
                     Path(raw_dir) if raw_dir else None)
         paper.neighbours = geo.neighbours(resolved, neighbour_model, paper.raw_dir, registry)
+        paper.meeting_date = parameters.meeting_date(meeting_date)
         return paper
 
     # ------------------------------------------------------------------ data access
@@ -170,18 +176,89 @@ class Paper:
 
     # ------------------------------------------------------------------ displays
     def front_matter(self, title: str, subtitle: str = ""):
+        """The title, the demonstration-data banner when relevant, what the paper covers, and the
+        marker where the table of contents goes."""
         demo = self.provenance.get("demo")
         banner = f'<div class="cypp-banner" role="note"><p>{esc(DEMO_BANNER)}</p></div>' if demo else ""
         sn = ", ".join(n.name for n in self.neighbours) or "none found"
-        meta = (f"<p class=\"cypp-meta\">Area: {esc(self.area.name)}. Period: {esc(self.period)}. "
-                f"Comparators: England, London and {esc(self.area.name)}'s statistical neighbours "
-                f"({esc(self.neighbour_model)} model: {esc(sn)}). cypp version {esc(__version__)}.</p>")
-        sub = f"<p><strong>{esc(subtitle)}</strong></p>" if subtitle else ""
-        return _html(f"<h1>{esc(title)}</h1>{banner}{sub}{meta}")
+        mine = self.table[(self.table["area_code"] == self.area.code) & (self.table["status"] == "ok")]
+        latest = int(mine["year"].max()) if not mine.empty else None
+        period = (f"the latest published period of each indicator (the most recent ends in {latest})"
+                  if self.period == "latest" and latest else f"periods ending in {self.period}")
+        meeting = f"Board meeting: {esc(self.meeting_date)}. " if self.meeting_date else ""
+        meta = (f'<p class="cypp-meta">{meeting}Area: {esc(self.area.name)}. Data: {esc(period)}. '
+                f"Compared with England, London and {esc(self.area.name)}'s statistical neighbours "
+                f"({esc(self.neighbour_model)} model: {esc(sn)}).</p>")
+        sub = f'<p class="cypp-lede">{esc(subtitle)}</p>' if subtitle else ""
+        return _html(f"<h1>{esc(title)}</h1>{banner}{sub}{meta}{TOC_MARKER}")
 
-    def summary(self, indicators: list[Indicator]):
-        items = "".join(f"<li>{esc(self.headline(i))}</li>" for i in indicators if i.is_statistic)
-        return _html(f"<ul>{items}</ul>" if items else "<p>No statistical indicators.</p>")
+    def standing(self, ind: Indicator) -> tuple[str, bool]:
+        """Where the area stands against England: ('better' | 'worse' | 'similar' | 'other', tested).
+
+        Untested differences (the source publishes no interval) still have a direction when the
+        indicator has a good direction; the sentences always say they were not tested."""
+        a = self.assess(ind)
+        if not a.has_value or ind.value_type == "count" or a.vs_england is None:
+            return "other", False
+        c = a.vs_england
+        if c.label in ("better", "worse"):
+            return c.label, c.tested
+        if c.label in ("similar", "same"):
+            return "similar", c.tested
+        if c.label in ("higher", "lower") and ind.polarity in ("high", "low"):
+            return ("better" if (c.label == "higher") == (ind.polarity == "high") else "worse"), False
+        return "other", False
+
+    def summary(self, indicators: list[Indicator], level: int = 3):
+        """The two-minute read: counts of where the area stands against England and of recent
+        trends, then every indicator's sentence grouped worse, better, similar, not compared."""
+        stats_ = [i for i in indicators if i.is_statistic]
+        if not stats_:
+            return _html("<p>No statistical indicators.</p>")
+        groups = {k: [] for k in SUMMARY_GROUPS}
+        for ind in stats_:
+            groups[self.standing(ind)[0]].append(ind)
+        with_value = [i for i in stats_ if self.assess(i).has_value]
+        parts, untested = [], False
+        for key in ("worse", "better", "similar"):
+            members = groups[key]
+            if not members:
+                continue
+            tested = sum(self.standing(i)[1] for i in members)
+            note = ""
+            if key != "similar" and tested < len(members):
+                note = (f" ({_count(tested)} significantly, {_count(len(members) - tested)} not tested)" if tested
+                        else " (not tested)")
+                untested = True
+            parts.append(f"{_count(len(members))} {key}{note}")
+        other = len(with_value) - sum(len(groups[k]) for k in ("worse", "better", "similar"))
+        if other:
+            parts.append(f"{_count(other)} not compared (counts, local measures or no England value)")
+        lede = (f"{self.area.name} has a value for {_count(len(with_value))} of these {_count(len(stats_))} "
+                f"indicators." + (f" Compared with England: {_join(parts)}." if parts else ""))
+        trends = [self.assess(i).trend for i in with_value]
+        better = sum(t.endswith("getting better") for t in trends)
+        worse = sum(t.endswith("getting worse") for t in trends)
+        calc = sum(t != "Cannot be calculated" for t in trends)
+        lede += (f" Recent trends: {_count(calc)} could be calculated; {_count(better)} getting better, "
+                 f"{_count(worse)} getting worse"
+                 + (", the rest no significant change." if calc > better + worse else ".")
+                 if calc else " No recent trend could be calculated (the sources publish no counts or intervals, "
+                 "or fewer than five consecutive years).")
+        if untested:
+            lede += (" \"Not tested\" means the source publishes no confidence interval, so whether the "
+                     "difference is more than chance cannot be said.")
+        missing_ = [i.name for i in stats_ if not self.assess(i).has_value]
+        if missing_:
+            lede += f" No value: {'; '.join(missing_)}."
+        h = f"h{level}"
+        out = [f'<p class="cypp-lede">{esc(lede)}</p>']
+        for key, label in SUMMARY_GROUPS.items():
+            members = [i for i in groups[key] if self.assess(i).has_value]
+            if members:
+                items = "".join(f"<li>{esc(self.headline(i))}</li>" for i in members)
+                out.append(f"<{h}>{esc(label)} ({len(members)})</{h}><ul>{items}</ul>")
+        return _html("".join(out))
 
     def scorecard(self, indicators: list[Indicator], caption: str = "Scorecard"):
         rows = []
@@ -321,21 +398,46 @@ class Paper:
         return _html("".join(html))
 
     def appendix(self):
-        """How this paper was produced: parameters, data files and checksums, validation, methods."""
+        """How this paper was produced: parameters, code version, data files (publisher, periods
+        used, download date, checksum), validation and warnings, revisions, methods."""
+        from cypp_lib._version import describe
+        from cypp_lib.catalogue.manifest import load_manifest
+
         p = self.provenance
-        files = pd.DataFrame([[f["file"], f"{f['rows']:,}", f["sha256"][:16]] for f in p.get("files", [])],
-                             columns=["Raw file", "Rows", "SHA-256 (first 16)"])
-        missing = "".join(f"<li>{esc(m['file'])} (feeds {esc(', '.join(m['indicators']))})</li>" for m in p.get("missing", []))
+        manifest = load_manifest()
+        rows = []
+        for f in p.get("files", []):
+            used = self.table[self.table["source"] == f["file"]].sort_values("year")
+            first, last = (used["period"].iloc[0], used["period"].iloc[-1]) if not used.empty else ("", "")
+            periods = (first if first == last else f"{first} to {last}") if first else "earlier delivery (compared only)"
+            entry = next((m for m in manifest.values() if fnmatch(f["file"], m.path)), None)
+            rows.append([f["file"], entry.publisher if entry else "", periods, f"{f['rows']:,}",
+                         f.get("retrieved", "generated" if p.get("demo") else "supplied by hand"), f["sha256"][:16]])
+        files = pd.DataFrame(rows, columns=["Raw file", "Publisher", "Periods", "Rows", "Downloaded",
+                                            "SHA-256 (first 16)"])
+        missing_files = "".join(f"<li>{esc(m['file'])} (feeds {esc(', '.join(m['indicators']))})</li>"
+                                for m in p.get("missing", []))
         warnings = "".join(f"<li>{esc(w)}</li>" for w in p.get("warnings", []))
         validation = p.get("validation", {})
-        vtext = ("All raw files passed their Great Expectations checks." if validation.get("success", True)
-                 else "Some raw files failed validation.")
+        checked = validation.get("checked", [])
+        vtext = (f"All {len(checked)} raw files passed their Great Expectations checks "
+                 f"({sum(c.get('expectations', 0) for c in checked):,} expectations over "
+                 f"{sum(c.get('rows', 0) for c in checked):,} rows); the full report is validation.html."
+                 if validation.get("success", True) else "Some raw files failed validation.")
+        params = pd.DataFrame([
+            ["Area", f"{self.area.name} ({self.area.code})"],
+            ["Period", "latest available for each indicator" if self.period == "latest" else self.period],
+            ["Statistical neighbours", f"{self.neighbour_model} model: " + (", ".join(n.name for n in self.neighbours) or "none")],
+            ["Other comparators", "England; London"],
+            ["Meeting date", self.meeting_date or "not given"],
+            ["Data", "synthetic demonstration data" if p.get("demo") else f"raw folder '{p.get('raw_dir', '')}'"],
+            ["Code", describe(p.get("code"))],
+        ], columns=["Parameter", "Value"])
         return _html(
-            f"<p>Parameters: area {esc(self.area.name)} ({esc(self.area.code)}), period {esc(self.period)}, "
-            f"statistical-neighbour model {esc(self.neighbour_model)}. Produced by cypp {esc(__version__)} "
-            f"from {'the synthetic demonstration data' if p.get('demo') else 'the raw data supplied'}.</p>"
+            table(params, caption="Parameters and code version", download=False)
             + table(files, caption="Raw files used")
-            + (f"<p>Files not supplied (their indicators show no data):</p><ul>{missing}</ul>" if missing else "")
+            + (f"<p>Files not supplied (their indicators show no data):</p><ul>{missing_files}</ul>"
+               if missing_files else "")
             + f"<p>Validation: {esc(vtext)}</p>"
             + (f"<p>Data quality warnings (these values were excluded):</p><ul>{warnings}</ul>" if warnings else
                "<p>No data quality warnings.</p>")
