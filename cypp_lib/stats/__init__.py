@@ -15,6 +15,7 @@ Public API (stable; used by the notebooks and the paper builder):
 `quartile_bands`, `rank`    LAIT quartile bands A-D and polarity-aware ranks (ranking.py)
 `against_target`            comparison with a plan target (target.py)
 `relative_rate`, `gap`      disproportionality and gaps between groups (equity.py)
+`linear_projection`         straight-line projection with a prediction interval (projection.py)
 ==========================  ===================================================================
 
 Conventions: inputs are scalars, arrays or Series; outputs are DataFrames whose columns describe
@@ -31,6 +32,7 @@ from cypp_lib.stats.benchmark import benchmark, compare_intervals, control_limit
 from cypp_lib.stats.change import change
 from cypp_lib.stats.equity import gap, relative_rate
 from cypp_lib.stats.means import mean, mean_of
+from cypp_lib.stats.projection import linear_projection
 from cypp_lib.stats.proportions import proportion
 from cypp_lib.stats.ranking import quartile_bands, quartiles, rank
 from cypp_lib.stats.rates import count, rate
@@ -39,6 +41,6 @@ from cypp_lib.stats.trend import recent_trend
 
 __all__ = [
     "LEVELS", "STATUS", "USABLE", "against_target", "aggregate", "benchmark", "change", "compare_intervals",
-    "control_limits", "count", "gap", "mean", "mean_of", "proportion", "quartile_bands", "quartiles", "rank",
+    "control_limits", "count", "gap", "linear_projection", "mean", "mean_of", "proportion", "quartile_bands", "quartiles", "rank",
     "rate", "recent_trend", "relative_rate", "spc", "z",
 ]
