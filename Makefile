@@ -12,12 +12,14 @@ STAMP       := $(VENV)/.cypp-installed
 RAW         ?= data/raw
 OUT         ?= outputs
 REAL_RAW    ?= ../shared/data/public
+A11Y        := tests/a11y
+A11Y_STAMP  := $(A11Y)/node_modules/.cypp-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv papers demo-data validate test test-fast bench lab lint format lock hooks real-papers clean clean-all
+.PHONY: help venv papers demo-data validate test test-fast bench lab lint format lock hooks real-papers clean clean-all a11y-deps a11y screenshots
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements/test.lock.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -41,12 +43,30 @@ validate: $(STAMP) ## validate the raw data with Great Expectations (RAW=dir to 
 real-papers: $(STAMP) ## build the papers from the real files in ../shared/data/public into outputs/real/ (processed: data/processed/real/)
 	$(VENV)/bin/cypp build --raw $(REAL_RAW) --out $(OUT)/real --processed data/processed/real
 
-test: $(STAMP) ## run the whole test suite (lint first)
+test: $(STAMP) a11y-deps ## run the whole test suite (lint first)
 	$(VENV)/bin/ruff check cypp_lib tests
 	$(PY) -m pytest -q
 
-test-fast: $(STAMP) ## run the tests that do not execute notebooks
+test-fast: $(STAMP) a11y-deps ## run the tests that do not execute notebooks
 	$(PY) -m pytest -q -m "not slow"
+
+# axe-core + playwright-core from the npm lock; playwright drives Debian's /usr/bin/chromium and must
+# never download a browser of its own. Without node the accessibility tests skip (CI installs node).
+$(A11Y_STAMP): $(A11Y)/package-lock.json
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+	  cd $(A11Y) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+	  && touch node_modules/.cypp-installed; \
+	else \
+	  echo "note: node/npm not found, so the accessibility tests will be skipped (apt-get install nodejs npm chromium)"; \
+	fi
+
+a11y-deps: $(A11Y_STAMP) ## install the accessibility-test tools (npm ci in tests/a11y; skipped with a note without node)
+
+a11y: $(STAMP) a11y-deps ## audit the built papers in OUT (default outputs/) with axe-core; prints a readable report, exit 1 on violations
+	$(PY) $(A11Y)/report.py $(OUT)
+
+screenshots: $(STAMP) a11y-deps ## full-page screenshots (1200 px wide) of the built papers into OUT/screenshots/
+	$(PY) $(A11Y)/report.py $(OUT) --screenshots $(OUT)/screenshots
 
 bench: $(STAMP) ## benchmark the vectorised statistics against a naive loop; writes docs/benchmarks.md
 	$(PY) bench/run.py

@@ -57,3 +57,16 @@ def demo_build(demo_raw, tmp_path_factory):
     opts = BuildOptions(raw_dir=demo_raw, out_dir=base / "out", processed_dir=base / "processed", jobs=2)
     build(opts, log=lambda *a: None)
     return opts
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory):
+    """One full build from the real files in ../shared/data/public (skipped when absent)."""
+    if not paths.SHARED_PUBLIC.is_dir():
+        pytest.skip("../shared/data/public absent")
+    from cypp_lib.pipeline import BuildOptions, build
+
+    base = tmp_path_factory.mktemp("real_build")
+    opts = BuildOptions(raw_dir=paths.SHARED_PUBLIC, out_dir=base / "out", processed_dir=base / "processed", jobs=2)
+    build(opts, log=lambda *a: None)
+    return opts
