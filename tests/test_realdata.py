@@ -54,15 +54,12 @@ def test_lait_england_first_time_entrants_row_is_flagged_not_used(real):
 
 
 @pytest.mark.slow
-def test_build_from_real_files_has_real_values_and_no_banner(tmp_path):
-    from cypp_lib.pipeline import BuildOptions, build
-
-    opts = BuildOptions(raw_dir=SHARED_PUBLIC, out_dir=tmp_path / "out", processed_dir=tmp_path / "p", jobs=2)
-    build(opts, log=lambda *a: None)
-    p3 = (tmp_path / "out" / "lewisham-priority-3.html").read_text()
+def test_build_from_real_files_has_real_values_and_no_banner(real_build):
+    out = real_build.out_dir
+    p3 = (out / "lewisham-priority-3.html").read_text()
     assert "Demonstration data" not in p3
     assert "1.6% in 2025" in p3  # NEET, from the real file
-    p1 = (tmp_path / "out" / "lewisham-priority-1.html").read_text()
+    p1 = (out / "lewisham-priority-1.html").read_text()
     assert "lies outside the range of every local authority" in p1  # FirstYJS England exclusion explained
 
 
