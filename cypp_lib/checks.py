@@ -35,7 +35,7 @@ def for_file(raw, indicators, suite: dict, la, known_codes: set[str] | None, has
         if src.measure and raw.entry.adapter == "smapey":
             for col in [c for c in df.columns if c.startswith(src.measure + "_")]:
                 by_column.setdefault(col, []).append((ind, "value"))
-        for role in ("value", "numerator", "denominator"):
+        for role in ("value", "numerator", "denominator", "cohort_share"):
             col = getattr(src, role)
             if col:
                 by_column.setdefault(col, []).append((ind, role))
@@ -46,6 +46,9 @@ def for_file(raw, indicators, suite: dict, la, known_codes: set[str] | None, has
         if role in ("numerator", "denominator") or ind.value_type in ("count", "rate", "proportion"):
             out.append(expect("expect_column_values_to_be_between", "a value of zero or more (a count or a share "
                               "cannot be negative)", column=col + NUMBER, min_value=0))
+        if role == "cohort_share":
+            out.append(expect("expect_column_values_to_be_between", "a group's share of the cohort from 0 to 100 "
+                              "(a percentage)", column=col + NUMBER, min_value=0, max_value=100))
         if role == "value" and ind.bounds:
             out.append(expect("expect_column_values_to_be_between", _range_text(ind),
                               column=col + NUMBER, min_value=ind.bounds[0], max_value=ind.bounds[1]))
@@ -125,7 +128,7 @@ def catalogue_mismatches(raw, indicators) -> list[tuple[str, str, str]]:
     out = []
     for ind in indicators:
         src = ind.source
-        for col in (src.value, src.numerator, src.denominator):
+        for col in (src.value, src.numerator, src.denominator, src.cohort_share):
             if col and kinds.get(col, "Indicator") != "Indicator":
                 out.append((col, f"an Indicator column for {ind.id}", f"{kinds[col]} in the .meta.csv"))
         for col in src.filter:

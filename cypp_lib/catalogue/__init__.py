@@ -41,6 +41,9 @@ class Source:
     numerator: str | None = None
     denominator: str | None = None
     value: str | None = None
+    # A column giving a group's share of `denominator` in per cent (NCCIS SEND breakdowns): the
+    # group's denominator is denominator x cohort_share / 100, rounded to whole people.
+    cohort_share: str | None = None
     adapter: str = ""  # the file's format, from manifest.yaml
 
 
@@ -103,6 +106,42 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class BreakdownGroup:
+    """One group of a breakdown: its label in tables and charts and the indicator giving its value."""
+
+    label: str
+    indicator: str
+    who: str = ""  # the group in a sentence, after the population: "with an EHC plan"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """An equity breakdown: one measure for several groups (e.g. NEET or not known by SEND status),
+    each compared with a reference group."""
+
+    id: str
+    name: str
+    reference: str  # the indicator id of the reference group (one of the groups)
+    groups: tuple[BreakdownGroup, ...]
+    why: str
+    outcome: int | None = None
+    population: str = ""  # who is counted, for sentences: "16-17 year olds"
+    statement: str = ""  # what the value counts, for sentences: "were NEET or their activity was not known"
+
+    @property
+    def indicators(self) -> list[str]:
+        return [g.indicator for g in self.groups]
+
+    @property
+    def reference_group(self) -> BreakdownGroup:
+        return next(g for g in self.groups if g.indicator == self.reference)
+
+
+#: Which file formats can rebuild a group's denominator from a `cohort_share` column.
+COHORT_SHARE_ADAPTERS = {"nccis"}
+
+
+@dataclass(frozen=True)
 class Catalogue:
     indicators: dict[str, Indicator]
     priorities: dict[int, str]
@@ -110,6 +149,7 @@ class Catalogue:
     themes: dict[str, str]
     disclosure_rules: dict[str, str] = field(default_factory=dict)
     gaps: tuple[Gap, ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
 
     def __getitem__(self, key: str) -> Indicator:
         try:
@@ -130,6 +170,11 @@ class Catalogue:
         """Equity gaps whose two indicators are both among `indicators`."""
         ids = {i.id for i in indicators}
         return [g for g in self.gaps if g.group in ids and g.reference in ids]
+
+    def breakdowns_for(self, indicators) -> list[Breakdown]:
+        """Equity breakdowns whose groups' indicators are all among `indicators`."""
+        ids = {i.id for i in indicators}
+        return [b for b in self.breakdowns if set(b.indicators) <= ids]
 
     def statistics(self) -> list[Indicator]:
         return [i for i in self if i.is_statistic]
@@ -203,8 +248,24 @@ def _check(ind: Indicator, where: str, priorities, outcomes, themes, rules) -> N
             raise CatalogueError(f"{where}: source needs a 'dataset' (the publisher's name for the collection)")
         if ind.target is not None and ind.polarity == "none":
             bad("polarity", "high or low when a target is set")
+        if ind.source.cohort_share:
+            _check_cohort_share(ind.source, where)
     elif not ind.evidence:
         bad("evidence", "a statement of how the outcome is evidenced")
+
+
+def _check_cohort_share(src: Source, where: str) -> None:
+    share = f"source 'cohort_share' ({src.cohort_share!r}, the group's percentage share of the denominator)"
+    if src.adapter not in COHORT_SHARE_ADAPTERS:
+        raise CatalogueError(f"{where}: {share} is only read for {', '.join(sorted(COHORT_SHARE_ADAPTERS))} "
+                             f"files; {src.file!r} is read by the {src.adapter!r} adapter")
+    if not src.denominator:
+        raise CatalogueError(f"{where}: {share} needs a 'denominator' column (the whole cohort) to take the share of")
+    if not src.value:
+        raise CatalogueError(f"{where}: {share} needs a 'value' column (the group's percentage) to rebuild the count")
+    if src.numerator:
+        raise CatalogueError(f"{where}: {share} cannot be combined with a 'numerator' column "
+                             "(the count is rebuilt from 'value' and the group's denominator)")
 
 
 def parse_catalogue(doc: dict, origin: str = "catalogue", manifest: dict[str, RawFile] | None = None) -> Catalogue:
@@ -215,7 +276,8 @@ def parse_catalogue(doc: dict, origin: str = "catalogue", manifest: dict[str, Ra
     outcomes = {int(k): v for k, v in doc.get("outcomes", {}).items()}
     themes = dict(doc.get("themes", {}))
     rules = dict(doc.get("disclosure_rules", {}))
-    unknown = sorted(set(doc) - {"priorities", "outcomes", "themes", "disclosure_rules", "gaps", "indicators"})
+    unknown = sorted(set(doc) - {"priorities", "outcomes", "themes", "disclosure_rules", "gaps", "breakdowns",
+                                   "indicators"})
     if unknown:
         raise CatalogueError(f"{origin}: unknown top-level section(s) {', '.join(unknown)}")
     indicators: dict[str, Indicator] = {}
@@ -239,7 +301,12 @@ def parse_catalogue(doc: dict, origin: str = "catalogue", manifest: dict[str, Ra
     if uncovered:
         raise CatalogueError(f"{origin}: outcome(s) {uncovered} have no indicator or evidence entry")
     gaps = tuple(_gap(raw, n, origin, indicators) for n, raw in enumerate(doc.get("gaps") or [], start=1))
-    return Catalogue(indicators, priorities, outcomes, themes, rules, gaps)
+    breakdowns = tuple(_breakdown(raw, n, origin, indicators, outcomes)
+                       for n, raw in enumerate(doc.get("breakdowns") or [], start=1))
+    ids = [b.id for b in breakdowns]
+    if len(set(ids)) < len(ids):
+        raise CatalogueError(f"{origin}: breakdown {next(i for i in ids if ids.count(i) > 1)!r}: duplicate id")
+    return Catalogue(indicators, priorities, outcomes, themes, rules, gaps, breakdowns)
 
 
 def _with_format(src: Source, where: str, manifest: dict[str, RawFile] | None) -> Source:
@@ -261,6 +328,42 @@ def _gap(raw: dict, n: int, origin: str, indicators: dict[str, Indicator]) -> Ga
     if (g.value_type, g.unit, g.year_type) != (r.value_type, r.unit, r.year_type):
         raise CatalogueError(f"{where}: {gap.group} and {gap.reference} must share value type, unit and year type")
     return gap
+
+
+def _breakdown(raw, n: int, origin: str, indicators: dict[str, Indicator], outcomes) -> Breakdown:
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{origin}: breakdown #{n}: expected a mapping with id, name, reference, groups and why")
+    where = f"{origin}: breakdown {raw.get('id', f'#{n}')!r}"
+    raw = dict(raw)
+    groups = raw.get("groups")
+    if not isinstance(groups, list) or len(groups) < 2:
+        raise CatalogueError(f"{where}: 'groups' must be a list of at least two {{label, indicator}} entries")
+    built = []
+    for k, g in enumerate(groups, start=1):
+        if not isinstance(g, dict):
+            raise CatalogueError(f"{where}: group #{k} is {g!r}; expected a mapping with 'label' and 'indicator'")
+        built.append(_build(BreakdownGroup, dict(g), f"{where} group #{k}"))
+    raw["groups"] = tuple(built)
+    b = _build(Breakdown, raw, where)
+    for g in b.groups:
+        if g.indicator not in indicators:
+            raise CatalogueError(f"{where}: group {g.label!r}: {g.indicator!r} is not an indicator in the catalogue")
+    for what, values in (("label", [g.label for g in b.groups]), ("indicator", b.indicators)):
+        if len(set(values)) < len(values):
+            raise CatalogueError(f"{where}: each group needs its own {what}; {what}s given: {', '.join(values)}")
+    if b.reference not in b.indicators:
+        raise CatalogueError(f"{where}: reference {b.reference!r} must be one of the groups' indicators "
+                             f"({', '.join(b.indicators)})")
+    if b.outcome is not None and b.outcome not in outcomes:
+        raise CatalogueError(f"{where}: field 'outcome' is {b.outcome!r}; expected null or one of 1-{max(outcomes)}")
+    r = indicators[b.reference]
+    for g in b.groups:
+        i = indicators[g.indicator]
+        if not i.is_statistic:
+            raise CatalogueError(f"{where}: group {g.label!r}: {i.id} is an evidence entry, not a statistic")
+        if (i.value_type, i.unit, i.year_type, i.multiplier) != (r.value_type, r.unit, r.year_type, r.multiplier):
+            raise CatalogueError(f"{where}: {i.id} and {r.id} must share value type, unit, multiplier and year type")
+    return b
 
 
 @lru_cache(maxsize=4)

@@ -33,7 +33,7 @@ def _png(fig) -> str:
 def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, numeric=()) -> str:
     img = f'<img src="data:image/png;base64,{_png(fig)}" alt="{esc(alt)}">'
     return (f"<figure>{img}<figcaption>{esc(caption)}</figcaption></figure>"
-            + details(f"Data table: {caption}", table(data, numeric=numeric)))
+            + details(f"Data table: {caption}", table(data, caption=caption, numeric=numeric)))
 
 
 def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> tuple:

@@ -43,7 +43,16 @@ METHODS_HTML = (
     "values, a value on a boundary in the lower band; rank 1 = best, ties share the lowest rank. None for "
     "indicators without a good direction or for counts.</li>"
     "<li>Equity gaps: the group's value minus the reference group's; a 95% interval (Newcombe's hybrid score "
-    "for proportions) only where counts are published.</li></ul>"
+    "for proportions) only where counts are published; 'similar' when that interval includes zero. Relative "
+    "rates: the group's rate divided by the reference group's, with a 95% interval on the log scale (Katz). "
+    "Where counts are rebuilt from rounded published percentages (NCCIS SEND groups) the intervals are "
+    "approximate.</li>"
+    "<li>Spine charts (Fingertips): each indicator's scale puts England at the centre and the local authority "
+    "furthest from England at an end; the bar spans all English LAs, the darker part their middle half (25th to "
+    "75th percentile, type-7 quantiles); worse values are on the left.</li>"
+    "<li>Projections: an ordinary least-squares straight line through the last five annual values, extended "
+    "three years, with a 95% prediction interval from the t distribution (n - 2 degrees of freedom). It shows "
+    "where the recent trend would lead if it continued; it is not a forecast.</li></ul>"
 )
 
 
