@@ -37,7 +37,7 @@ def test_build_publishes_six_papers_an_index_and_a_validation_page(built):
     names = sorted(p.name for p in published)
     papers = [n for n in names if n.startswith("lewisham-")]
     assert len(papers) == 6
-    assert {"index.html", "validation.html", "build.json"} <= set(names)
+    assert {"index.html", "validation.html", "revisions.html", "accessibility.html", "build.json"} <= set(names)
     index = (opts.out_dir / "index.html").read_text()
     for p in papers:
         assert f'href="{p}"' in index

@@ -70,6 +70,17 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
 
 
+_REASONS = (("not a ", "not a rate or proportion"), ("not single years", "not annual"),
+            ("fewer than", "fewer than five years"), ("not consecutive", "gaps in the series"),
+            ("suppressed", "a value is suppressed"), ("publishes no", "no counts or intervals published"),
+            ("published", "no counts or intervals published"))
+
+
+def _short_reason(reason: str) -> str:
+    """A scorecard-length version of stats.recent_trend's reason."""
+    return next((short for key, short in _REASONS if key in str(reason)), str(reason))
+
+
 def _html(text: str):
     from IPython.display import HTML
 
@@ -278,28 +289,41 @@ class Paper:
                 continue
             row = a.row
             ci = (f"{ind.format(row['lower_95'])} to {ind.format(row['upper_95'])}"
-                  if not missing(row["lower_95"]) else "no interval")
+                  if not missing(row["lower_95"]) else "none published")
             g = a.group
-            group = f"{ind.format(g['value'])} ({g['method']}, {g['n_used']} of {g['n_neighbours']})" if (
-                g is not None and not missing(g["value"])) else "no data"
+            group = "no data"
+            if g is not None and not missing(g["value"]):
+                method = "mean" if str(g["method"]).startswith("mean") else str(g["method"]).split(" (")[0]
+                some = "" if g["n_used"] == g["n_neighbours"] else f", {g['n_used']} of {g['n_neighbours']}"
+                group = f"{ind.format(g['value'])} ({method}{some})"
             rows.append([ind.name, row["period"], ind.format(row["value"]), ci,
                          ind.format(a.england["value"]) if a.england is not None else "no data",
                          ind.format(a.london["value"]) if a.london is not None else "no data", group,
-                         self._verdict(ind, a),
-                         a.trend if a.trend != "Cannot be calculated" else f"not calculated ({a.trend_reason})",
+                         self._verdict(ind, a, self.standing(ind)),
+                         a.trend if a.trend != "Cannot be calculated" else f"not calculated: {_short_reason(a.trend_reason)}",
                          f"{a.band} ({a.rank} of {a.ranked})" if a.band else "none",
                          f"{ind.format(ind.target)}: {a.target}" if a.target else "none set"])
         df = pd.DataFrame(rows, columns=["Indicator", "Period", self.area.name, "95% interval", "England",
                                          "London", self.neighbour_label(), "Compared with England", "Recent trend",
                                          "Quartile band (rank)", "Target"])
-        return _html(table(df, caption=caption))
+        note = ('<p class="cypp-meta">Neighbours: "pooled" is all neighbours\' numerators over all their '
+                'denominators, with an interval; "mean" is the average of their values (LAIT\'s neighbour '
+                "average), used when counts are not published. Quartile band A is the best quarter of English "
+                "local authorities; rank 1 is the best. A recent trend needs five consecutive annual values "
+                "with counts or intervals.</p>")
+        return _html(table(df, caption=caption) + note)
 
     @staticmethod
-    def _verdict(ind: Indicator, a: Assessment) -> str:
-        """Scorecard wording of the comparison with England."""
+    def _verdict(ind: Indicator, a: Assessment, standing: tuple[str, bool]) -> str:
+        """Scorecard wording of the comparison with England (an untested difference in an
+        indicator with a good direction is 'better/worse (not tested)', as in the summary)."""
         if ind.value_type == "count":
             return "not compared (a count)"
-        return a.vs_england.short() if a.vs_england is not None else "not compared"
+        if a.vs_england is None:
+            return "not compared"
+        if not a.vs_england.tested and standing[0] in ("better", "worse"):
+            return f"{standing[0]} (not tested)"
+        return a.vs_england.short()
 
     def indicator_section(self, indicator: str, neighbours_chart: bool = True, level: int = 3):
         """Heading, sentence, definition, trend chart and neighbour chart for one indicator."""
