@@ -48,7 +48,10 @@ PAPER_DESCRIPTIONS = {
                 "young carers and SEND, with the growth in EHC plans.",
     "priority": "Summary, scorecard, each indicator against England, London and the statistical neighbours, "
                 "equity gaps and a spine chart.",
-    "annual_report": "Every indicator of the outcomes framework: summaries, scorecards and trends.",
+    "annual_report": "Every indicator of the outcomes framework: summaries, scorecards, participation and "
+                     "engagement, and trends.",
+    "priority-4": "How children, young people and parents were involved: the participation and co-production "
+                  "log ('you said, we did') and the share of activities that led to a change.",
 }
 
 
@@ -65,7 +68,8 @@ def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None =
                        PAPER_DESCRIPTIONS["overview"])]
     for p, name in sorted(cat.priorities.items()):
         specs.append(PaperSpec(f"{a}-priority-{p}", "priority.ipynb", f"Priority {p}: {name} ({area})",
-                               {**common, "priority": p}, PAPER_DESCRIPTIONS["priority"]))
+                               {**common, "priority": p},
+                               PAPER_DESCRIPTIONS.get(f"priority-{p}", PAPER_DESCRIPTIONS["priority"])))
     specs.append(PaperSpec(f"{a}-annual-report", "annual_report.ipynb", f"Annual report: {area}",
                            {**common, "priorities": chosen},
                            PAPER_DESCRIPTIONS["annual_report"]

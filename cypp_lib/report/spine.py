@@ -129,7 +129,7 @@ def spine_rows(paper, indicators) -> pd.DataFrame:
         q25, _, q75 = quartiles(values)
         england = float(a.england["value"])
         row.update(england=england, lowest=float(values.min()), q25=q25, q75=q75, highest=float(values.max()),
-                   n_las=len(values), comparison=a.vs_england.short() if a.vs_england else "not compared",
+                   n_las=len(values), comparison=paper._verdict(ind, a, paper.standing(ind)),
                    category=_category(a.vs_england), versus=_versus(a.vs_england), shown=True)
         pos = spine_scale(row["lowest"], q25, q75, row["highest"], england, row["area_value"], ind.polarity)
         row.update({f"x_{k}": v for k, v in pos.items()})
