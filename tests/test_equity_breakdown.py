@@ -196,7 +196,8 @@ def _paper(counts=COUNTS, status=None) -> Paper:
                          "value": 100 * o / n if ok else math.nan, "lower_95": 100 * lo if ok else math.nan,
                          "upper_95": 100 * up if ok else math.nan, "status": st, "source": "test"})
     table = pd.DataFrame(rows).reindex(columns=TIDY_COLUMNS)
-    return Paper(table, {}, CAT, geo.Area(LEWISHAM, "Lewisham", 209, "Local authority", geo.LONDON))
+    return Paper(table, {}, CAT, geo.Area(LEWISHAM, "Lewisham", 209, "Local authority", geo.LONDON),
+                 region=geo.Area(geo.LONDON, "London", 986, "Regional"))
 
 
 def _text(html: str) -> str:

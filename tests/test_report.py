@@ -71,3 +71,14 @@ def test_scorecard_verdicts_name_significance():
     # two levels: beyond the 99.8% limits says so
     assert compare(79.0, 75.0, 83.0, 70.0, "low", 73.0, 85.0).short() == "significantly worse (99.8%)"
     assert compare(79.0, 75.0, 83.0, 74.0, "low", 73.0, 85.0).short() == "significantly worse"
+
+
+def test_the_regional_comparator_is_the_areas_own_region(demo_processed, demo_raw):
+    # Lewisham is compared with London; Kent, a South East county, with the South East, not London
+    lewisham = Paper.open(demo_processed, area="Lewisham", raw_dir=demo_raw)
+    kent = Paper.open(demo_processed, area="Kent", raw_dir=demo_raw)
+    assert lewisham.region.name == "London" and kent.region.name == "South East"
+    ind = kent.catalogue["cla_rate"]
+    assert "South East (" in kent.headline(ind) and "London" not in kent.headline(ind)
+    assert [label for label, _ in kent.comparators()] == ["England", "South East"]
+    assert "South East" in kent.scorecard([ind]).data and ">London<" not in kent.scorecard([ind]).data

@@ -1,5 +1,5 @@
 """Everything a paper says about one indicator in one period, computed with cypp_lib.stats:
-benchmarks against England and London, the comparator group, change since the previous period,
+benchmarks against England and the region (London for a London borough), the comparator group, change since the previous period,
 the recent trend, the quartile band and rank among LAs, and the target."""
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ class Assessment:
     year: int | None
     row: pd.Series | None = None
     england: pd.Series | None = None
-    london: pd.Series | None = None
+    region: pd.Series | None = None  # the value of the area's region (London for Lewisham)
     vs_england: Comparison | None = None
-    vs_london: Comparison | None = None
+    vs_region: Comparison | None = None
     group: pd.Series | None = None  # comparator-group aggregate (value, limits, method, n_used)
     previous: pd.Series | None = None
     change: str = ""  # significance note for the change
@@ -69,11 +69,11 @@ def assess(paper, ind: Indicator) -> Assessment:
     row = paper.value(ind.id, year, paper.area.code)
     a.row = row
     a.england = paper.value(ind.id, year, geo.ENGLAND)
-    a.london = paper.value(ind.id, year, geo.LONDON) if paper.area.code != geo.LONDON else None
+    a.region = paper.value(ind.id, year, paper.region.code) if paper.region is not None else None
     limits = (row["lower_95"], row["upper_95"])
     limits_998 = (row.get("lower_99_8"), row.get("upper_99_8"))
     if ind.value_type != "count":
-        for name, bench in (("vs_england", a.england), ("vs_london", a.london)):
+        for name, bench in (("vs_england", a.england), ("vs_region", a.region)):
             if bench is not None:
                 setattr(a, name, compare(row["value"], *limits, bench["value"], ind.polarity, *limits_998))
         a.group = comparator_group(paper, ind, year)

@@ -62,9 +62,11 @@ def _html(text: str):
 
 
 def _areas(paper) -> list[tuple[str, str]]:
-    """(label, code): the paper's area, then London and England (each once)."""
+    """(label, code): the paper's area, then its region (London for a London borough) and England
+    (each once)."""
     out = [(paper.area.name, paper.area.code)]
-    for label, code in (("London", geo.LONDON), ("England", geo.ENGLAND)):
+    region = [(paper.region.name, paper.region.code)] if paper.region is not None else []
+    for label, code in (*region, ("England", geo.ENGLAND)):
         if code not in {c for _, c in out}:
             out.append((label, code))
     return out

@@ -26,7 +26,7 @@ METHODS_HTML = (
     "<p>Methods (cypp_lib.stats; references in each module):</p><ul>"
     "<li>Confidence intervals: Wilson score for proportions; Byar's method for rates and counts, exact Poisson "
     "limits below 10 events; Student's t for means. Published intervals (Fingertips) are used as published.</li>"
-    "<li>Comparison with England and London (Fingertips method): 'similar' when the benchmark lies inside the "
+    "<li>Comparison with England and the region (Fingertips method): 'similar' when the benchmark lies inside the "
     "area's 95% interval; 'significantly better/worse' (or higher/lower for indicators without a good direction) "
     "otherwise, marked 99.8% when it also lies outside the 99.8% interval. Where the source publishes no counts "
     "or intervals (LAIT), differences are described but never called significant.</li>"
@@ -99,6 +99,7 @@ class Paper:
     raw_dir: Path | None = None
     neighbours: list = field(default_factory=list)
     meeting_date: str = ""
+    region: geo.Area | None = None  # the region compared with (London for a London borough)
     _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, built once
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
@@ -120,6 +121,8 @@ class Paper:
                     Path(raw_dir) if raw_dir else None)
         paper.neighbours = geo.neighbours(resolved, neighbour_model, paper.raw_dir, registry)
         paper.meeting_date = parameters.meeting_date(meeting_date)
+        region = registry.by_code.get(resolved.region) if resolved.region else None
+        paper.region = region if region is not None and region.code in set(table["area_code"]) else None
         return paper
 
     # ------------------------------------------------------------------ data access
@@ -154,6 +157,17 @@ class Paper:
             self._la = {key: rows.set_index("area_code")["value"] for key, rows in las.groupby(["indicator", "year"])}
         return self._la.get((indicator, year), pd.Series(dtype=float))
 
+    @property
+    def region_label(self) -> str:
+        return self.region.name if self.region else "no region (cypp does not know this area's region)"
+
+    def comparators(self) -> list[tuple[str, str]]:
+        """(label, area code) of England and the region, for charts and tables."""
+        out = [("England", geo.ENGLAND)]
+        if self.region is not None and self.region.code != self.area.code:
+            out.append((self.region.name, self.region.code))
+        return [(label, code) for label, code in out if code != self.area.code]
+
     def assess(self, ind: Indicator) -> Assessment:
         """All the judgements about one indicator (computed once per paper)."""
         if ind.id not in self._assessed:
@@ -182,8 +196,8 @@ class Paper:
             parts.append(a.vs_england.words("England", ind.format(a.england["value"])))
         else:
             parts.append("no usable England value")
-        if a.vs_london is not None:
-            parts.append(a.vs_london.words("London", ind.format(a.london["value"])))
+        if a.vs_region is not None:
+            parts.append(a.vs_region.words(self.region.name, ind.format(a.region["value"])))
         if a.band:
             parts.append(f"quartile band {a.band} of English LAs (A = best; ranked {a.rank} of {a.ranked})")
         if a.previous is not None:
@@ -207,7 +221,7 @@ class Paper:
                   if self.period == "latest" and latest else f"periods ending in {self.period}")
         meeting = f"Board meeting: {esc(self.meeting_date)}. " if self.meeting_date else ""
         meta = (f'<p class="cypp-meta">{meeting}Area: {esc(self.area.name)}. Data: {esc(period)}. '
-                f"Compared with England, London and {esc(self.area.name)}'s statistical neighbours "
+                f"Compared with England, {esc(self.region_label)} and {esc(self.area.name)}'s statistical neighbours "
                 f"({esc(self.neighbour_model)} model: {esc(sn)}).</p>")
         sub = f'<p class="cypp-lede">{esc(subtitle)}</p>' if subtitle else ""
         return _html(f"<h1>{esc(title)}</h1>{banner}{sub}{meta}{TOC_MARKER}")
@@ -298,13 +312,13 @@ class Paper:
                 group = f"{ind.format(g['value'])} ({method}{some})"
             rows.append([ind.name, row["period"], ind.format(row["value"]), ci,
                          ind.format(a.england["value"]) if a.england is not None else "no data",
-                         ind.format(a.london["value"]) if a.london is not None else "no data", group,
+                         ind.format(a.region["value"]) if a.region is not None else "no data", group,
                          self._verdict(ind, a, self.standing(ind)),
                          a.trend if a.trend != "Cannot be calculated" else f"not calculated: {_short_reason(a.trend_reason)}",
                          f"{a.band} ({a.rank} of {a.ranked})" if a.band else "none",
                          f"{ind.format(ind.target)}: {a.target}" if a.target else "none set"])
         df = pd.DataFrame(rows, columns=["Indicator", "Period", self.area.name, "95% interval", "England",
-                                         "London", self.neighbour_label(), "Compared with England", "Recent trend",
+                                         self.region.name if self.region else "Region", self.neighbour_label(), "Compared with England", "Recent trend",
                                          "Quartile band (rank)", "Target"])
         note = ('<p class="cypp-meta">Neighbours: "pooled" is all neighbours\' numerators over all their '
                 'denominators, with an interval; "mean" is the average of their values (LAIT\'s neighbour '
@@ -343,7 +357,7 @@ class Paper:
         if year is None:
             return _html("".join(out))
         series = {self.area.name: self.series(ind.id)}
-        for label, code in (("England", geo.ENGLAND), ("London", geo.LONDON)):
+        for label, code in self.comparators():
             s = self.series(ind.id, code)
             if code != self.area.code and not s.empty:
                 series[label] = s[s["status"] == "ok"]
@@ -375,11 +389,11 @@ class Paper:
         return _html("".join(out))
 
     def gap_table(self, gap) -> pd.DataFrame:
-        """The gap (group minus reference) by year for the area, England and London, with a 95%
+        """The gap (group minus reference) by year for the area, England and the region, with a 95%
         interval (Newcombe for proportions, normal approximation for rates) where counts exist."""
         g, r = self.catalogue[gap.group], self.catalogue[gap.reference]
         out = []
-        for label, code in ((self.area.name, self.area.code), ("England", geo.ENGLAND), ("London", geo.LONDON)):
+        for label, code in ((self.area.name, self.area.code), *self.comparators()):
             a, b = usable_rows(self.series(g.id, code)), usable_rows(self.series(r.id, code))
             both = a.merge(b, on=["year", "period"], suffixes=("_g", "_r"))
             if both.empty:
@@ -425,7 +439,7 @@ class Paper:
             sentence += f". Since {first['period']} ({fmt(first['gap'])}) it has {change}"
         html.append(f"<p>{esc(sentence)}.</p>")
         wide = t.pivot_table(index=["year", "period"], columns="area", values="gap", sort=True).reset_index()
-        cols = [c for c in (self.area.name, "England", "London") if c in wide.columns]
+        cols = [c for c in (self.area.name, *(label for label, _ in self.comparators())) if c in wide.columns]
         shown = pd.DataFrame({"Period": wide["period"], **{c: wide[c].map(fmt) for c in cols}})
         html.append(table(shown, caption=f"{gap.name}, by year", numeric=tuple(cols)))
         return _html("".join(html))
@@ -461,7 +475,7 @@ class Paper:
             ["Area", f"{self.area.name} ({self.area.code})"],
             ["Period", "latest available for each indicator" if self.period == "latest" else self.period],
             ["Statistical neighbours", f"{self.neighbour_model} model: " + (", ".join(n.name for n in self.neighbours) or "none")],
-            ["Other comparators", "England; London"],
+            ["Other comparators", f"England; {self.region_label}"],
             ["Meeting date", self.meeting_date or "not given"],
             ["Data", "synthetic demonstration data" if p.get("demo") else f"raw folder '{p.get('raw_dir', '')}'"],
             ["Code", describe(p.get("code"))],
