@@ -233,8 +233,9 @@ class Paper:
         other = len(with_value) - sum(len(groups[k]) for k in ("worse", "better", "similar"))
         if other:
             parts.append(f"{_count(other)} not compared (counts, local measures or no England value)")
-        lede = (f"{self.area.name} has a value for {_count(len(with_value))} of these {_count(len(stats_))} "
-                f"indicators." + (f" Compared with England: {_join(parts)}." if parts else ""))
+        lede = ((f"{self.area.name} has a value for {_count(len(with_value))} of these {_count(len(stats_))} indicators."
+                 if len(stats_) > 1 else f"{self.area.name} has {'a' if with_value else 'no'} value for this one indicator.")
+                + (f" Compared with England: {_join(parts)}." if parts else ""))
         trends = [self.assess(i).trend for i in with_value]
         better = sum(t.endswith("getting better") for t in trends)
         worse = sum(t.endswith("getting worse") for t in trends)
