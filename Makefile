@@ -68,7 +68,7 @@ a11y: $(STAMP) a11y-deps ## audit the built papers in OUT (default outputs/) wit
 screenshots: $(STAMP) a11y-deps ## full-page screenshots (1200 px wide) of the built papers into OUT/screenshots/
 	$(PY) $(A11Y)/report.py $(OUT) --screenshots $(OUT)/screenshots
 
-bench: $(STAMP) ## benchmark the vectorised statistics against a naive loop; writes docs/benchmarks.md
+bench: $(STAMP) ## benchmarks (statistics, validation, build times; several minutes); writes docs/benchmarks.md
 	$(PY) bench/run.py
 
 $(LABVENV)/.cypp-installed: requirements/lab.lock.txt $(STAMP)

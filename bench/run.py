@@ -3,10 +3,13 @@
 Each section is a function `bench_<name>(...) -> dict` plus a markdown renderer and a console
 table, registered in SECTIONS. A run regenerates only its own sections of docs/benchmarks.md
 (the text between `<!-- bench:<name> start -->` and `<!-- bench:<name> end -->`), so sections
-added later (build timings, ...) can be run and refreshed on their own.
+can be run and refreshed on their own. Sections: stats (here), validate (bench/validate.py),
+build (bench/build.py: naive CLIs vs `cypp build` cold / no-op / one notebook touched vs the
+kernel floor; a few minutes).
 
 Timings are informational: a missed target never fails the run. A naive result that differs
-from cypp's vectorised result does (exit 1), since the benchmark doubles as a cross-check.
+from cypp's vectorised result does (exit 1), since the benchmark doubles as a cross-check, and
+so does a build or command the build section needs that fails.
 """
 
 from __future__ import annotations
@@ -319,12 +322,20 @@ def _validate_section() -> Section:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import validate  # bench/validate.py
 
-    return Section(lambda a: validate.bench_validate(a.repeat), validate.markdown, validate.table)
+    return Section(lambda a: validate.bench_validate(a.repeat or REPEAT), validate.markdown, validate.table)
+
+
+def _build_section() -> Section:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import build  # bench/build.py
+
+    return Section(lambda a: build.bench_build(a.repeat or 1), build.markdown, build.table)
 
 
 SECTIONS: dict[str, Section] = {
-    "stats": Section(lambda a: bench_stats(a.rows, a.sample, a.repeat, a.seed), stats_markdown, stats_table),
+    "stats": Section(lambda a: bench_stats(a.rows, a.sample, a.repeat or REPEAT, a.seed), stats_markdown, stats_table),
     "validate": _validate_section(),
+    "build": _build_section(),
 }
 
 HEADER = """# Benchmarks
@@ -368,7 +379,12 @@ def main(argv: list[str] | None = None) -> int:
         default=SAMPLE,
         help="stats: rows for the naive loop, extrapolated to --rows (default %(default)s)",
     )
-    p.add_argument("--repeat", type=int, default=REPEAT, help="best of this many calls (default %(default)s)")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help=f"stats, validate: best of this many calls (default {REPEAT}); build: median of this many runs (default 1)",
+    )
     p.add_argument("--seed", type=int, default=SEED, help="numpy RNG seed (default %(default)s)")
     p.add_argument("--doc", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
     p.add_argument("--no-write", action="store_true", help="print the results; do not update the doc")
@@ -381,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
             res = section.run(args)
         except CrossCheckError as err:
             print(f"bench {name}: CROSS-CHECK FAILED: {err}", file=sys.stderr)
+            return 1
+        except RuntimeError as err:  # e.g. a build the build section needs failed (not a timing)
+            print(f"bench {name}: FAILED: {err}", file=sys.stderr)
             return 1
         print(section.table(res), end="\n\n")
         blocks[name] = section.markdown(res)

@@ -78,6 +78,18 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--mirror", metavar="URL",
                    help="fetch https://host/path from URL/host/path instead (an internal mirror)")
     f.add_argument("--timeout", type=float, default=60, metavar="S", help="seconds to wait per file (default: 60)")
+
+    dp = sub.add_parser("diff", help="what changed between two builds, by indicator and value",
+                        description="Compare the values.csv of two output folders (an earlier build, OLD, and a "
+                                    "later one, NEW) and list every indicator whose published facts changed: a new "
+                                    "period, a revised value, a value now or no longer published, or a change in the "
+                                    "comparison with England, the recent trend or the quartile band. Exits 0 whether "
+                                    "or not anything changed, 1 on an error.")
+    dp.add_argument("old", type=Path, metavar="OLD", help="output folder of the earlier build")
+    dp.add_argument("new", type=Path, metavar="NEW", help="output folder of the later build")
+    dp.add_argument("--csv", type=Path, metavar="FILE", help="also write the table of changes to this CSV file")
+    dp.add_argument("--allow-different-areas", action="store_true",
+                    help="compare builds for two different areas (refused by default)")
     return ap
 
 
@@ -137,13 +149,28 @@ def cmd_fetch(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from cypp_lib.diff import diff_builds, format_diff
+    from cypp_lib.values import write_values
+
+    changes, notes = diff_builds(args.old, args.new, allow_different_areas=args.allow_different_areas)
+    print(format_diff(changes, notes, str(args.old), str(args.new)), end="")
+    if args.csv:
+        try:
+            write_values(changes, args.csv)
+        except OSError as exc:
+            raise CyppError(f"--csv {args.csv}: could not write it ({exc.strerror or exc})") from None
+        print(f"Table of changes: {args.csv}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if not args.command:
         parser().print_help()
         return 0
     handler = {"build": cmd_build, "validate": cmd_validate, "demo-data": cmd_demo_data,
-               "catalogue": cmd_catalogue, "fetch": cmd_fetch}[args.command]
+               "catalogue": cmd_catalogue, "fetch": cmd_fetch, "diff": cmd_diff}[args.command]
     try:
         return handler(args)
     except ValidationFailed as exc:

@@ -12,11 +12,13 @@ import ast
 import json
 from datetime import date, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cypp_lib import geography as geo
 from cypp_lib.errors import ParameterError
+
+if TYPE_CHECKING:  # pandas is imported only by the checks that read the processed table
+    import pandas as pd
 
 DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y")
 
@@ -62,13 +64,21 @@ def period(value) -> str:
     return text
 
 
+def _number(value) -> int:
+    """A DfE number, or -1 when missing (None, NaN or pandas NA)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 def registry_for(table: pd.DataFrame) -> geo.AreaRegistry:
     """The area registry, with any area the processed table holds that the code lists lack."""
     registry = geo.AreaRegistry()
     for code, name, level, num in table[["area_code", "area_name", "area_level", "la_number"]].drop_duplicates(
             "area_code").itertuples(index=False):
         if code not in registry.by_code:
-            registry.add(geo.Area(code, name, int(num) if pd.notna(num) else -1, level))
+            registry.add(geo.Area(code, name, _number(num), level))
     return registry
 
 

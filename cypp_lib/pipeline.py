@@ -11,13 +11,14 @@ import os
 import re
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from cypp_lib import __version__, parameters
+from cypp_lib import __version__, fingerprint, parameters
 from cypp_lib._version import code_version
+from cypp_lib.cache import Cache, read_json
 from cypp_lib.catalogue import load_catalogue
 from cypp_lib.errors import ParameterError, RenderError, ValidationFailed
 from cypp_lib.geography import NEIGHBOUR_MODELS
@@ -60,20 +61,22 @@ def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None =
     cat = load_catalogue()
     area = area_name or opts.area
     common = {"area": area, "period": opts.period, "neighbour_model": opts.neighbour_model,
-              "meeting_date": parameters.meeting_date(opts.meeting_date), "processed_dir": str(processed_dir.resolve()),
-              "raw_dir": str(Path(opts.raw_dir).resolve())}
+              "meeting_date": parameters.meeting_date(opts.meeting_date)}
+    # folders reach the kernels through the environment, so executed notebooks hold no machine paths
+    env = {"CYPP_PROCESSED_DIR": str(processed_dir.resolve()), "CYPP_RAW_DIR": str(Path(opts.raw_dir).resolve())}
     a = slugify(area)
     chosen = parameters.priorities(opts.priorities, cat.priorities)
     specs = [PaperSpec(f"{a}-overview", "overview.ipynb", f"Needs analysis overview: {area}", common,
-                       PAPER_DESCRIPTIONS["overview"])]
+                       PAPER_DESCRIPTIONS["overview"], env)]
     for p, name in sorted(cat.priorities.items()):
         specs.append(PaperSpec(f"{a}-priority-{p}", "priority.ipynb", f"Priority {p}: {name} ({area})",
                                {**common, "priority": p},
-                               PAPER_DESCRIPTIONS.get(f"priority-{p}", PAPER_DESCRIPTIONS["priority"])))
+                               PAPER_DESCRIPTIONS.get(f"priority-{p}", PAPER_DESCRIPTIONS["priority"]), env))
     specs.append(PaperSpec(f"{a}-annual-report", "annual_report.ipynb", f"Annual report: {area}",
                            {**common, "priorities": chosen},
                            PAPER_DESCRIPTIONS["annual_report"]
-                           + ("" if chosen == sorted(cat.priorities) else f" Priorities {', '.join(map(str, chosen))}.")))
+                           + ("" if chosen == sorted(cat.priorities) else f" Priorities {', '.join(map(str, chosen))}."),
+                           env))
     for spec in specs:
         parameters.check_notebook(NOTEBOOKS / spec.notebook, spec.parameters)
     return specs
@@ -112,55 +115,86 @@ def validate_step(opts: BuildOptions, log=print):
 
 
 def build(opts: BuildOptions, log=print) -> list[Path]:
-    """Run the whole pipeline. Returns the published files."""
-    from cypp_lib.prepare import read_previous, write_processed
-    from cypp_lib.revisions import build_revisions
-    from cypp_lib.revisions import page as revisions_page
+    """Run the whole pipeline. Returns the published files.
 
+    Each step is skipped when nothing it depends on changed (cypp_lib/cache.py): the whole build
+    when the raw files, library, notebooks and options are those of the last build and its
+    outputs are intact; validation and preparation when the raw files and library are
+    unchanged; a paper's execution when its notebook, data, parameters and library are.
+    """
     check_options(opts)
     t0 = time.perf_counter()
     out_dir, processed_dir = Path(opts.out_dir), Path(opts.processed_dir)
-    report, prepared, validation_page = validate_step(opts, log)
-    if not report.success:
-        raise ValidationFailed("validation failed: nothing was built; the last good processed data "
-                               "and papers are unchanged", report)
-    table, provenance = prepared
+    cache = Cache(processed_dir / ".cache")
+    raw_fp = fingerprint.tree(Path(opts.raw_dir))
+    inputs = fingerprint.digest("build", raw_fp, fingerprint.code(), fingerprint.tree(NOTEBOOKS),
+                                _options(opts))
+    last = read_json(out_dir / RUN_RECORD)
+    if last and last.get("inputs") == inputs and _intact(out_dir, last.get("outputs", {})):
+        log(f"Nothing changed since the last build ({len(last.get('papers', []))} papers up to date in "
+            f"{out_dir}): no validation, preparation or execution. {time.perf_counter() - t0:.2f} s.")
+        return sorted(out_dir / name for name in last["outputs"])
+
+    pkey = fingerprint.digest("prepared", raw_fp, fingerprint.code(), opts.area)
+    table, provenance, validation_page = _prepared(opts, cache, pkey, log)
     area = parameters.resolve_area(table, opts.area)  # parameters are checked before anything is written
     parameters.check_period_has_data(table, area, parameters.period(opts.period))
-    provenance["validation"] = {"success": report.success, "checked": report.checked}
-    provenance["raw_dir"] = Path(opts.raw_dir).name  # folder name only: no machine paths in outputs
     provenance["code"] = code_version()
-    _add_retrieval_dates(provenance, Path(opts.raw_dir))
-    previous = read_previous(processed_dir)
-    provenance["revisions"] = build_revisions(previous, table)
+    previous_meta = read_json(processed_dir / "provenance.json")
+    if previous_meta and previous_meta.get("prepared") == pkey:  # the same data as last time
+        provenance["revisions"] = {**previous_meta.get("revisions", {}), "count": 0, "rows": [], "by_change": {},
+                                   "compared": True}
+    else:
+        from cypp_lib.prepare import read_previous
+        from cypp_lib.revisions import build_revisions
+
+        provenance["revisions"] = build_revisions(read_previous(processed_dir), table)
     # stage the processed data too, so a failed render leaves the last good processed data in place
+    from cypp_lib.prepare import write_processed
+
     staged_processed = processed_dir / ".staging"
     shutil.rmtree(staged_processed, ignore_errors=True)
     write_processed(table, provenance, staged_processed)
-    log(f"Prepared {len(table):,} rows for {table['indicator'].nunique()} indicators "
-        f"({'demonstration data' if provenance['demo'] else 'supplied data'}); "
-        f"{len(provenance['vintage_revisions'])} value(s) revised between deliveries"
-        + (f", {provenance['revisions']['count']} change(s) since the last build." if previous is not None else "."))
 
     specs = paper_specs(opts, staged_processed, area.name)
     staging = out_dir / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    executed = processed_dir / "executed"
-    errors = _render_all(specs, executed, staging, opts.jobs, log)
+    keys = {s.slug: _paper_key(s, pkey, provenance) for s in specs}
+    results = {}
+    todo = []
+    for s in specs:
+        hit = cache.paper(keys[s.slug])
+        if hit:
+            shutil.copyfile(hit, staging / f"{s.slug}.html")
+            results[s.slug] = {"status": "cached", "seconds": 0.0}
+        else:
+            todo.append(s)
+    log(f"Papers: {len(specs) - len(todo)} unchanged (from the cache), {len(todo)} to execute"
+        + (f" with {min(opts.jobs, len(todo))} job(s)" if todo else "") + ".")
+    errors = _render_all(todo, processed_dir / "executed", staging, opts.jobs, log, results)
+    for s in todo:
+        if results[s.slug]["status"] == "executed":
+            cache.store_paper(keys[s.slug], staging / f"{s.slug}.html")
     if errors:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(staged_processed, ignore_errors=True)
-        raise RenderError("\n".join(errors) + "\nNo papers were published; the previous papers are unchanged.")
+        ok = [s for s in results if results[s]["status"] != "failed"]
+        raise RenderError("\n\n".join(errors) + f"\n\n{len(errors)} of {len(specs)} papers failed. Nothing was "
+                          f"published: the previous papers in {out_dir} and the processed data are unchanged. "
+                          + (f"The {len(ok)} papers that built are cached and will not be executed again."
+                             if ok else ""))
+    from cypp_lib.values import values_for_build, write_values
+
+    write_values(values_for_build(staged_processed, area.name, opts.period, opts.neighbour_model, opts.raw_dir),
+                 staging / "values.csv")  # what the papers state, for `cypp diff OLD NEW`
     (staging / "validation.html").write_text(validation_page, encoding="utf-8")
-    (staging / "revisions.html").write_text(revisions_page(provenance, area.name), encoding="utf-8")
+    (staging / "revisions.html").write_text(_revisions_page(provenance, area.name), encoding="utf-8")
     (staging / "index.html").write_text(
-        index_html([(f"{s.slug}.html", s.title, s.description) for s in specs], provenance, parameters.meeting_date(opts.meeting_date)),
-        encoding="utf-8")
+        index_html([(f"{s.slug}.html", s.title, s.description) for s in specs], provenance,
+                   parameters.meeting_date(opts.meeting_date)), encoding="utf-8")
     (staging / "accessibility.html").write_text(accessibility_html(provenance), encoding="utf-8")
-    (staging / "build.json").write_text(json.dumps(
-        {"cypp_version": __version__, "papers": [s.slug + ".html" for s in specs],
-         "demo": provenance["demo"], "raw_files": provenance["files"]}, indent=2, sort_keys=True), encoding="utf-8")
+    outputs = {f.name: fingerprint.file_digest(f) for f in sorted(staging.iterdir())}
     for f in staged_processed.iterdir():
         os.replace(f, processed_dir / f.name)
     staged_processed.rmdir()
@@ -169,8 +203,88 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         os.replace(f, out_dir / f.name)
         published.append(out_dir / f.name)
     staging.rmdir()
-    log(f"Built {len(specs)} papers in {time.perf_counter() - t0:.1f} s: open {out_dir / 'index.html'}")
-    return published
+    seconds = time.perf_counter() - t0
+    record = {"cypp_version": __version__, "code": provenance["code"], "inputs": inputs, "prepared": pkey,
+              "demo": provenance["demo"], "area": area.name, "options": _options(opts),
+              "papers": [{"file": f"{s.slug}.html", "title": s.title, **results[s.slug]} for s in specs],
+              "outputs": outputs, "raw_files": provenance["files"], "seconds": round(seconds, 2)}
+    (out_dir / RUN_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
+    published.append(out_dir / RUN_RECORD)
+    log(summary_table(record, out_dir))
+    log(f"Built {len(specs)} papers in {seconds:.1f} s: open {out_dir / 'index.html'}")
+    return sorted(published)
+
+
+RUN_RECORD = "build.json"
+
+
+def _options(opts: BuildOptions) -> dict:
+    return {"area": opts.area, "period": str(opts.period), "neighbour_model": opts.neighbour_model,
+            "meeting_date": parameters.meeting_date(opts.meeting_date), "priorities": str(opts.priorities),
+            "raw_dir": Path(opts.raw_dir).name}
+
+
+def _intact(out_dir: Path, outputs: dict) -> bool:
+    """Every file the last build published is still there, unchanged."""
+    return bool(outputs) and all((out_dir / n).is_file() and fingerprint.file_digest(out_dir / n) == h
+                                 for n, h in outputs.items())
+
+
+def _prepared(opts: BuildOptions, cache: Cache, pkey: str, log):
+    """Validated and prepared data: from the cache when the raw files and library are unchanged,
+    else validate (Great Expectations) and prepare, and store the result."""
+    import pandas as pd
+
+    entry = cache.prepared_dir(pkey)
+    if entry is not None:
+        provenance = json.loads((entry / "provenance.json").read_text(encoding="utf-8"))
+        log((entry / "summary.txt").read_text(encoding="utf-8"))
+        log("Raw files and library unchanged since an earlier build: validation and preparation reused.")
+        return (pd.read_parquet(entry / "indicators.parquet"), provenance,
+                (entry / "validation.html").read_text(encoding="utf-8"))
+    report, prepared, validation_page = validate_step(opts, log)
+    if not report.success:
+        raise ValidationFailed("validation failed: nothing was built; the last good processed data "
+                               "and papers are unchanged", report)
+    table, provenance = prepared
+    provenance["validation"] = {"success": report.success, "checked": report.checked}
+    provenance["raw_dir"] = Path(opts.raw_dir).name  # folder name only: no machine paths in outputs
+    provenance["prepared"] = pkey
+    _add_retrieval_dates(provenance, Path(opts.raw_dir))
+    log(f"Prepared {len(table):,} rows for {table['indicator'].nunique()} indicators "
+        f"({'demonstration data' if provenance['demo'] else 'supplied data'}); "
+        f"{len(provenance['vintage_revisions'])} value(s) revised between deliveries.")
+    import io
+
+    buf = io.BytesIO()
+    table.to_parquet(buf, index=False)
+    cache.store_prepared(pkey, {"indicators.parquet": buf.getvalue(), "summary.txt": report.summary(),
+                                "provenance.json": json.dumps(provenance, indent=2, sort_keys=True),
+                                "validation.html": validation_page})
+    return table, provenance, validation_page
+
+
+def _paper_key(spec: PaperSpec, pkey: str, provenance: dict) -> str:
+    """What a paper's bytes depend on: the prepared data, its notebook, its parameters (not the
+    machine paths), the library and the package versions. Not the git commit or the revisions
+    since the last build, which the papers do not show."""
+    params = {k: v for k, v in spec.parameters.items() if k not in ("processed_dir", "raw_dir")}
+    return fingerprint.digest("paper", pkey, fingerprint.code(), spec.notebook, spec.title, params,
+                              fingerprint.file_digest(NOTEBOOKS / spec.notebook), provenance.get("raw_dir"))
+
+
+def _revisions_page(provenance: dict, area: str) -> str:
+    from cypp_lib.revisions import page
+
+    return page(provenance, area)
+
+
+def summary_table(record: dict, out_dir: Path) -> str:
+    """The build summary: one line per paper (cached or executed, time, where it went)."""
+    lines = ["", f"  {'paper':<34} {'status':<9} {'seconds':>7}  file"]
+    for p in record["papers"]:
+        lines.append(f"  {p['title'][:34]:<34} {p['status']:<9} {p.get('seconds', 0):>7.1f}  {out_dir / p['file']}")
+    return "\n".join(lines) + "\n"
 
 
 def _add_retrieval_dates(provenance: dict, raw_dir: Path) -> None:
@@ -189,19 +303,28 @@ def _add_retrieval_dates(provenance: dict, raw_dir: Path) -> None:
             f["retrieved"] = str(e.get("retrieved_at", ""))[:10]
 
 
-def _render_all(specs, executed: Path, staging: Path, jobs: int, log) -> list[str]:
-    args = (specs, [str(executed)] * len(specs), [str(staging)] * len(specs))
-    if jobs == 1:
-        return _collect(map(render_paper, *args), log)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=get_context("spawn")) as pool:
-        return _collect(pool.map(render_paper, *args), log)
-
-
-def _collect(results, log) -> list[str]:
-    """Log each paper as it finishes; return the error messages of those that failed."""
+def _render_all(specs, executed: Path, staging: Path, jobs: int, log, results: dict) -> list[str]:
+    """Execute and render papers, jobs at a time; log each as it finishes; fill results[slug] with
+    status and seconds; return the error blocks of those that failed (the others still build)."""
     errors = []
-    for slug, err in results:
-        log(f"  {slug}: {'FAILED' if err else 'done'}")
+    if not specs:
+        return errors
+    done = 0
+
+    def record(slug, err, seconds):
+        nonlocal done
+        done += 1
+        results[slug] = {"status": "failed" if err else "executed", "seconds": round(seconds, 1)}
+        log(f"  [{done}/{len(specs)}] {slug}: {'FAILED' if err else 'executed'} in {seconds:.1f} s")
         if err:
             errors.append(err)
+
+    if jobs == 1:
+        for s in specs:
+            record(*render_paper(s, str(executed), str(staging)))
+        return errors
+    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(render_paper, s, str(executed), str(staging)) for s in specs]
+        for f in as_completed(futures):
+            record(*f.result())
     return errors

@@ -14,7 +14,6 @@ from pathlib import Path
 from cypp_lib import __version__
 from cypp_lib.errors import RenderError
 from cypp_lib.paths import NOTEBOOKS, TEMPLATES
-from cypp_lib.report.document import finish
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,7 @@ class PaperSpec:
     title: str
     parameters: dict = field(default_factory=dict)
     description: str = ""  # one line for the index
+    env: dict = field(default_factory=dict)  # environment for the kernel (CYPP_PROCESSED_DIR, CYPP_RAW_DIR)
 
 
 def execute_notebook(spec: PaperSpec, executed_dir: Path):
@@ -63,6 +63,8 @@ def notebook_to_html(nb) -> str:
     """Render an executed notebook to self-contained HTML with no code shown."""
     from nbconvert import HTMLExporter
 
+    from cypp_lib.report.document import finish
+
     exporter = HTMLExporter(template_name="cypp", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.language_code = "en-GB"
@@ -70,14 +72,18 @@ def notebook_to_html(nb) -> str:
     return finish(body)
 
 
-def render_paper(spec: PaperSpec, executed_dir: str, staging_dir: str) -> tuple[str, str | None]:
-    """Worker entry point: returns (slug, error message or None). Writes staging/<slug>.html."""
+def render_paper(spec: PaperSpec, executed_dir: str, staging_dir: str) -> tuple[str, str | None, float]:
+    """Worker entry point: returns (slug, error message or None, seconds). Writes staging/<slug>.html."""
+    import time
+
+    t0 = time.perf_counter()
+    os.environ.update(spec.env)  # the kernel inherits it
     try:
         nb = execute_notebook(spec, Path(executed_dir))
         html = notebook_to_html(nb)
         Path(staging_dir, f"{spec.slug}.html").write_text(html, encoding="utf-8")
-        return spec.slug, None
+        return spec.slug, None, time.perf_counter() - t0
     except RenderError as exc:
-        return spec.slug, str(exc)
+        return spec.slug, str(exc), time.perf_counter() - t0
     except Exception as exc:  # keep other papers building; report this one clearly
-        return spec.slug, f"paper '{spec.slug}' ({spec.notebook}): {type(exc).__name__}: {exc}"
+        return spec.slug, f"paper '{spec.slug}' ({spec.notebook}): {type(exc).__name__}: {exc}", time.perf_counter() - t0

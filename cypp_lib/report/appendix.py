@@ -99,14 +99,11 @@ def revisions_html(paper) -> str:
     ids = {i.id for i in paper.catalogue.statistics()}
     p = paper.provenance
     vintage = pd.DataFrame([r for r in p.get("vintage_revisions", []) if r["indicator"] in ids])
-    since = p.get("revisions", {})
     lines = summary(vintage, paper.area.code) if not vintage.empty else []
     items = "".join(f"<li>{esc(x)}</li>" for x in lines)
     text = (f"<p>Revised by a later delivery (the papers use the later one):</p><ul>{items}</ul>" if items
             else "<p>No value used here was revised between deliveries.</p>")
-    if since.get("compared"):
-        mine = [r for r in since.get("rows", []) if r["indicator"] in ids]
-        text += (f"<p>Since the last build, {len(mine):,} value(s) of this paper's indicators changed; "
-                 "see revisions.html for the list.</p>")
-    return text
+    # what changed since the previous build is on revisions.html: a paper depends on its data, not
+    # on the build history, so that an unchanged paper is never re-executed (cypp_lib/cache.py)
+    return text + "<p>What changed since the previous build is listed on revisions.html.</p>"
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from cypp_lib import geography as geo
-from cypp_lib import parameters, stats
+from cypp_lib import parameters, paths, stats
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
@@ -71,9 +72,15 @@ class Paper:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def open(cls, processed_dir, area: str = "Lewisham", period="latest", neighbour_model: str = "2025",
+    def open(cls, processed_dir=None, area: str = "Lewisham", period="latest", neighbour_model: str = "2025",
              raw_dir=None, catalogue: Catalogue | None = None, meeting_date: str = "") -> Paper:
-        """Load the processed table and check the parameters (ParameterError if invalid)."""
+        """Load the processed table and check the parameters (ParameterError if invalid).
+
+        processed_dir and raw_dir default to $CYPP_PROCESSED_DIR and $CYPP_RAW_DIR (set by
+        `cypp build`, so that executed notebooks hold no machine paths), else data/processed and
+        data/raw."""
+        processed_dir = processed_dir or os.environ.get("CYPP_PROCESSED_DIR") or paths.PROCESSED
+        raw_dir = raw_dir or os.environ.get("CYPP_RAW_DIR") or paths.RAW
         table, provenance = read_processed(Path(processed_dir))
         catalogue = catalogue or load_catalogue()
         registry = parameters.registry_for(table)
