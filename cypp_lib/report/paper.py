@@ -69,6 +69,7 @@ class Paper:
     _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, built once
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
+    _ok: dict = field(default_factory=dict, repr=False)  # (indicator, area_code, year) -> row position, built once
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -118,9 +119,15 @@ class Paper:
         return int(self.period) if int(self.period) in set(s["year"].astype(int)) else None
 
     def value(self, indicator: str, year: int, area_code: str) -> pd.Series | None:
-        s = self.series(indicator, area_code)
-        s = s[(s["year"] == year) & (s["status"] == "ok")]
-        return None if s.empty else s.iloc[0]
+        """The published row of an indicator for one area and year (None when there is none)."""
+        if not self._ok:  # one dictionary of row positions instead of a table filter per call
+            t = self.table
+            ok = (t["status"] == "ok").to_numpy()
+            for pos, key in enumerate(zip(t["indicator"], t["area_code"], t["year"])):
+                if ok[pos]:
+                    self._ok.setdefault((key[0], key[1], int(key[2])), pos)
+        pos = self._ok.get((indicator, area_code, int(year)))
+        return None if pos is None else self.table.iloc[pos]
 
     def la_values(self, indicator: str, year: int) -> pd.Series:
         """Usable values of every LA for one indicator and year, by area code (for bands and ranks)."""
