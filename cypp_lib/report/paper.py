@@ -66,7 +66,8 @@ class Paper:
     neighbours: list = field(default_factory=list)
     meeting_date: str = ""
     region: geo.Area | None = None  # the region compared with (London for a London borough)
-    _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, built once
+    _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, made on demand
+    _rows: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> row positions
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
     _ok: dict = field(default_factory=dict, repr=False)  # (indicator, area_code, year) -> row position, built once
@@ -101,11 +102,14 @@ class Paper:
     # ------------------------------------------------------------------ data access
     def series(self, indicator: str, area_code: str | None = None) -> pd.DataFrame:
         """All published rows of an indicator for one area (default: the paper's area), by year."""
-        if not self._by_key:
-            self._by_key = {key: rows.sort_values("year").reset_index(drop=True)
-                            for key, rows in self.table.groupby(["indicator", "area_code"], sort=False)}
-        empty = self.table.iloc[0:0]
-        return self._by_key.get((indicator, area_code or self.area.code), empty)
+        if not self._rows:  # row positions of every (indicator, area), found once; frames made on demand
+            self._rows = self.table.groupby(["indicator", "area_code"], sort=False).indices
+        key = (indicator, area_code or self.area.code)
+        if key not in self._by_key:
+            rows = self._rows.get(key)
+            self._by_key[key] = (self.table.iloc[0:0] if rows is None else
+                                 self.table.iloc[rows].sort_values("year", kind="stable").reset_index(drop=True))
+        return self._by_key[key]
 
     def year_for(self, indicator: str) -> int | None:
         """The paper's period for an indicator: the latest year with a value for the area, or the
