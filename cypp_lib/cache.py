@@ -10,6 +10,10 @@ Two kinds of entry, in `<processed>/.cache/`:
   bytes, the paper's parameters (not its machine paths) and the library. When it matches, the
   notebook is not executed.
 
+- `charts/<library>/<key>.png`: a drawn chart, under the SHA-256 of everything it shows, so a
+  chart that several papers show (the annual report repeats the priority papers' trend charts)
+  is drawn once. The folder is per library version.
+
 Entries are written to a temporary name and renamed, so an interrupted build never leaves a
 half-written entry. Old entries are pruned, newest kept. Deleting the folder is always safe.
 """
@@ -24,6 +28,7 @@ from pathlib import Path
 
 KEEP_PREPARED = 4
 KEEP_PAPERS = 60
+KEEP_CHARTS = 2000  # about 60 KB each
 
 
 class Cache:
@@ -63,6 +68,19 @@ class Cache:
         shutil.copyfile(html_file, tmp)
         os.replace(tmp, base / f"{key}.html")
         self._prune(base, KEEP_PAPERS, dirs=False)
+
+    # ------------------------------------------------------------------ charts
+    def charts_dir(self, code: str) -> Path:
+        """The chart cache of this library version (charts/<code>/<content key>.png, written by
+        cypp_lib.report.charts); older versions' folders are removed, the newest charts kept."""
+        base = self.root / "charts"
+        folder = base / code[:16]
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in base.iterdir():
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+        self._prune(folder, KEEP_CHARTS, dirs=False)
+        return folder
 
     # ------------------------------------------------------------------ housekeeping
     @staticmethod

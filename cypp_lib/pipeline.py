@@ -11,9 +11,7 @@ import os
 import re
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from cypp_lib import __version__, fingerprint, parameters
@@ -23,7 +21,8 @@ from cypp_lib.catalogue import load_catalogue
 from cypp_lib.errors import ParameterError, RenderError, ValidationFailed
 from cypp_lib.geography import NEIGHBOUR_MODELS
 from cypp_lib.paths import NOTEBOOKS
-from cypp_lib.render import PaperSpec, render_paper
+from cypp_lib.render import PaperSpec
+from cypp_lib.scheduler import run_papers
 from cypp_lib.site import accessibility_html, index_html
 
 
@@ -56,7 +55,8 @@ PAPER_DESCRIPTIONS = {
 }
 
 
-def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None = None) -> list[PaperSpec]:
+def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None = None,
+                chart_cache: Path | None = None) -> list[PaperSpec]:
     """One spec per paper. Parameter values are checked (ParameterError) before any notebook runs."""
     cat = load_catalogue()
     area = area_name or opts.area
@@ -64,19 +64,25 @@ def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None =
               "meeting_date": parameters.meeting_date(opts.meeting_date)}
     # folders reach the kernels through the environment, so executed notebooks hold no machine paths
     env = {"CYPP_PROCESSED_DIR": str(processed_dir.resolve()), "CYPP_RAW_DIR": str(Path(opts.raw_dir).resolve())}
+    if chart_cache is not None:  # charts drawn by one paper are reused by the next (cypp_lib/report/charts.py)
+        env["CYPP_CHART_CACHE"] = str(Path(chart_cache).resolve())
     a = slugify(area)
     chosen = parameters.priorities(opts.priorities, cat.priorities)
+    def charts(priorities, per_indicator):  # a trend chart (and a neighbour chart) per statistic
+        return per_indicator * sum(1 for i in cat if i.priority in priorities and i.is_statistic)
+
     specs = [PaperSpec(f"{a}-overview", "overview.ipynb", f"Needs analysis overview: {area}", common,
-                       PAPER_DESCRIPTIONS["overview"], env)]
+                       PAPER_DESCRIPTIONS["overview"], env, charts([0], 2))]
     for p, name in sorted(cat.priorities.items()):
         specs.append(PaperSpec(f"{a}-priority-{p}", "priority.ipynb", f"Priority {p}: {name} ({area})",
                                {**common, "priority": p},
-                               PAPER_DESCRIPTIONS.get(f"priority-{p}", PAPER_DESCRIPTIONS["priority"]), env))
+                               PAPER_DESCRIPTIONS.get(f"priority-{p}", PAPER_DESCRIPTIONS["priority"]), env,
+                               charts([p], 2)))
     specs.append(PaperSpec(f"{a}-annual-report", "annual_report.ipynb", f"Annual report: {area}",
                            {**common, "priorities": chosen},
                            PAPER_DESCRIPTIONS["annual_report"]
                            + ("" if chosen == sorted(cat.priorities) else f" Priorities {', '.join(map(str, chosen))}."),
-                           env))
+                           env, 1))  # its trend charts are the priority papers': drawn by them, so it starts last
     for spec in specs:
         parameters.check_notebook(NOTEBOOKS / spec.notebook, spec.parameters)
     return specs
@@ -134,9 +140,33 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         log(f"Nothing changed since the last build ({len(last.get('papers', []))} papers up to date in "
             f"{out_dir}): no validation, preparation or execution. {time.perf_counter() - t0:.2f} s.")
         return sorted(out_dir / name for name in last["outputs"])
+    with kernel_server():  # warms up on the other core while the data are read and prepared
+        return _build(opts, log, t0, cache, raw_fp, inputs)
 
+
+def kernel_server():
+    """The warm kernel server papers' kernels are forked from (cypp_lib/kernels.py), or nothing
+    where forking is unavailable or CYPP_KERNELS=plain."""
+    import contextlib
+
+    from cypp_lib import kernels
+
+    if not kernels.available():
+        return contextlib.nullcontext()
+    preload = kernels.notebook_imports(sorted(NOTEBOOKS.glob("*.ipynb"))) + REPORT_MODULES
+    env = {k: os.environ.get(k, v) for k, v in (("MPLBACKEND", "Agg"), ("SOURCE_DATE_EPOCH", "0"))}
+    return kernels.KernelServer(preload, NOTEBOOKS, env)
+
+
+# what the notebooks' kernels import while a paper runs, besides the notebooks' own imports
+REPORT_MODULES = ["cypp_lib.report.charts", "cypp_lib.report.appendix", "cypp_lib.report.spine",
+                  "cypp_lib.report.equity", "cypp_lib.report.send", "cypp_lib.report.participation"]
+
+
+def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs: str) -> list[Path]:
+    out_dir, processed_dir = Path(opts.out_dir), Path(opts.processed_dir)
     pkey = fingerprint.digest("prepared", raw_fp, fingerprint.code(), opts.area)
-    table, provenance, validation_page = _prepared(opts, cache, pkey, log)
+    table, provenance, validation = _prepared(opts, cache, pkey, log)
     area = parameters.resolve_area(table, opts.area)  # parameters are checked before anything is written
     parameters.check_period_has_data(table, area, parameters.period(opts.period))
     provenance["code"] = code_version()
@@ -156,7 +186,7 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
     shutil.rmtree(staged_processed, ignore_errors=True)
     write_processed(table, provenance, staged_processed)
 
-    specs = paper_specs(opts, staged_processed, area.name)
+    specs = paper_specs(opts, staged_processed, area.name, cache.charts_dir(fingerprint.code()))
     staging = out_dir / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -172,7 +202,24 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
             todo.append(s)
     log(f"Papers: {len(specs) - len(todo)} unchanged (from the cache), {len(todo)} to execute"
         + (f" with {min(opts.jobs, len(todo))} job(s)" if todo else "") + ".")
-    errors = _render_all(todo, processed_dir / "executed", staging, opts.jobs, log, results)
+    from cypp_lib.values import values_for_build, write_values
+
+    values = []
+
+    def meanwhile():  # the build's own work, on this process's core while the papers execute
+        validation.finish()  # Great Expectations, when the data are not from the cache
+        values.append(values_for_build(staged_processed, area.name, opts.period, opts.neighbour_model, opts.raw_dir))
+
+    # executed notebooks are staged too: papers may run before validation has passed
+    executed, staged_executed = processed_dir / "executed", processed_dir / ".staging-executed"
+    shutil.rmtree(staged_executed, ignore_errors=True)
+    try:
+        errors = run_papers(todo, staged_executed, staging, opts.jobs, log, results, meanwhile=meanwhile)
+    except BaseException:  # validation failed (or was interrupted): nothing is kept, cached or published
+        for folder in (staging, staged_processed, staged_executed):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _keep_executed(staged_executed, executed)  # validation passed: they are for the analyst to read
     for s in todo:
         if results[s.slug]["status"] == "executed":
             cache.store_paper(keys[s.slug], staging / f"{s.slug}.html")
@@ -180,15 +227,13 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(staged_processed, ignore_errors=True)
         ok = [s for s in results if results[s]["status"] != "failed"]
+        errors = [e.replace(str(staged_executed), str(executed)) for e in errors]  # where they are kept now
         raise RenderError("\n\n".join(errors) + f"\n\n{len(errors)} of {len(specs)} papers failed. Nothing was "
                           f"published: the previous papers in {out_dir} and the processed data are unchanged. "
                           + (f"The {len(ok)} papers that built are cached and will not be executed again."
                              if ok else ""))
-    from cypp_lib.values import values_for_build, write_values
-
-    write_values(values_for_build(staged_processed, area.name, opts.period, opts.neighbour_model, opts.raw_dir),
-                 staging / "values.csv")  # what the papers state, for `cypp diff OLD NEW`
-    (staging / "validation.html").write_text(validation_page, encoding="utf-8")
+    write_values(values[0], staging / "values.csv")  # what the papers state, for `cypp diff OLD NEW`
+    (staging / "validation.html").write_text(validation.page, encoding="utf-8")
     (staging / "revisions.html").write_text(_revisions_page(provenance, area.name), encoding="utf-8")
     (staging / "index.html").write_text(
         index_html([(f"{s.slug}.html", s.title, s.description) for s in specs], provenance,
@@ -218,6 +263,15 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
 RUN_RECORD = "build.json"
 
 
+def _keep_executed(staged: Path, executed: Path) -> None:
+    """Move the executed notebooks of this build into `executed` (papers cached keep theirs)."""
+    if staged.is_dir():
+        executed.mkdir(parents=True, exist_ok=True)
+        for f in staged.iterdir():
+            os.replace(f, executed / f.name)
+        staged.rmdir()
+
+
 def _options(opts: BuildOptions) -> dict:
     return {"area": opts.area, "period": str(opts.period), "neighbour_model": opts.neighbour_model,
             "meeting_date": parameters.meeting_date(opts.meeting_date), "priorities": str(opts.priorities),
@@ -230,9 +284,43 @@ def _intact(out_dir: Path, outputs: dict) -> bool:
                                  for n, h in outputs.items())
 
 
+@dataclass
+class Validation:
+    """This build's validation: already passed (data from the cache) or still to run. `finish()`
+    runs Great Expectations on a plan whose data is already prepared (the build calls it while the
+    papers execute), raises ValidationFailed when a check fails, and stores the validated data in
+    the cache only then. Nothing is cached or published before it has passed."""
+
+    page: str = ""  # the validation page (HTML), known once validation has run
+    plan: object = None  # validation.Plan still to run, or None
+    store: object = None  # callable(report, page): cache the prepared data once validation passed
+    log: object = print
+
+    def finish(self) -> None:
+        if self.plan is None:
+            return
+        from cypp_lib.validation import report_html, run_plan
+
+        plan, self.plan = self.plan, None
+        expected = plan.checked_if_passed
+        report = run_plan(plan)
+        self.log(report.summary())
+        self.page = report_html(report)
+        if not report.success:
+            raise ValidationFailed("validation failed: nothing was built; the last good processed data "
+                                   "and papers are unchanged", report)
+        if report.checked != expected:  # the papers were made with the summary expected on success
+            raise ValidationFailed("validation passed but did not check what was planned (a bug in cypp): "
+                                   "nothing was published", report)
+        self.store(report, self.page)
+
+
 def _prepared(opts: BuildOptions, cache: Cache, pkey: str, log):
-    """Validated and prepared data: from the cache when the raw files and library are unchanged,
-    else validate (Great Expectations) and prepare, and store the result."""
+    """(table, provenance, Validation). From the cache when the raw files and library are
+    unchanged (validation already passed); else the raw files are read, their expectations
+    planned and the data prepared, and Great Expectations is left to run (Validation.finish)
+    while the papers execute. If preparation fails, validation runs first: a file that fails
+    its checks is reported as such, not as the error it caused downstream."""
     import pandas as pd
 
     entry = cache.prepared_dir(pkey)
@@ -241,27 +329,40 @@ def _prepared(opts: BuildOptions, cache: Cache, pkey: str, log):
         log((entry / "summary.txt").read_text(encoding="utf-8"))
         log("Raw files and library unchanged since an earlier build: validation and preparation reused.")
         return (pd.read_parquet(entry / "indicators.parquet"), provenance,
-                (entry / "validation.html").read_text(encoding="utf-8"))
-    report, prepared, validation_page = validate_step(opts, log)
-    if not report.success:
-        raise ValidationFailed("validation failed: nothing was built; the last good processed data "
-                               "and papers are unchanged", report)
-    table, provenance = prepared
-    provenance["validation"] = {"success": report.success, "checked": report.checked}
+                Validation(page=(entry / "validation.html").read_text(encoding="utf-8")))
+    from cypp_lib.prepare import prepare
+    from cypp_lib.validation import plan_raw
+
+    catalogue = load_catalogue()
+    plan = plan_raw(opts.raw_dir, catalogue, opts.area)
+    pending = Validation(plan=plan, log=log)
+    if not plan.report.success:  # unreadable files or columns the catalogue needs are missing
+        pending.finish()
+    try:
+        table, provenance = prepare(opts.raw_dir, catalogue, plan.raw_set)
+    except Exception:
+        pending.finish()  # raises ValidationFailed when the files fail their checks
+        raise
+    plan.report.warnings += [w for w in provenance["warnings"] if w not in plan.report.warnings]
+    provenance["validation"] = {"success": True, "checked": plan.checked_if_passed}
     provenance["raw_dir"] = Path(opts.raw_dir).name  # folder name only: no machine paths in outputs
     provenance["prepared"] = pkey
     _add_retrieval_dates(provenance, Path(opts.raw_dir))
     log(f"Prepared {len(table):,} rows for {table['indicator'].nunique()} indicators "
         f"({'demonstration data' if provenance['demo'] else 'supplied data'}); "
         f"{len(provenance['vintage_revisions'])} value(s) revised between deliveries.")
-    import io
 
-    buf = io.BytesIO()
-    table.to_parquet(buf, index=False)
-    cache.store_prepared(pkey, {"indicators.parquet": buf.getvalue(), "summary.txt": report.summary(),
-                                "provenance.json": json.dumps(provenance, indent=2, sort_keys=True),
-                                "validation.html": validation_page})
-    return table, provenance, validation_page
+    def store(report, page):
+        import io
+
+        buf = io.BytesIO()
+        table.to_parquet(buf, index=False)
+        cache.store_prepared(pkey, {"indicators.parquet": buf.getvalue(), "summary.txt": report.summary(),
+                                    "provenance.json": json.dumps(provenance, indent=2, sort_keys=True),
+                                    "validation.html": page})
+
+    pending.store = store
+    return table, provenance, pending
 
 
 def _paper_key(spec: PaperSpec, pkey: str, provenance: dict) -> str:
@@ -301,30 +402,3 @@ def _add_retrieval_dates(provenance: dict, raw_dir: Path) -> None:
         e = entries.get(f["file"])
         if e and e.get("sha256") == f["sha256"]:  # only when the file is the one downloaded
             f["retrieved"] = str(e.get("retrieved_at", ""))[:10]
-
-
-def _render_all(specs, executed: Path, staging: Path, jobs: int, log, results: dict) -> list[str]:
-    """Execute and render papers, jobs at a time; log each as it finishes; fill results[slug] with
-    status and seconds; return the error blocks of those that failed (the others still build)."""
-    errors = []
-    if not specs:
-        return errors
-    done = 0
-
-    def record(slug, err, seconds):
-        nonlocal done
-        done += 1
-        results[slug] = {"status": "failed" if err else "executed", "seconds": round(seconds, 1)}
-        log(f"  [{done}/{len(specs)}] {slug}: {'FAILED' if err else 'executed'} in {seconds:.1f} s")
-        if err:
-            errors.append(err)
-
-    if jobs == 1:
-        for s in specs:
-            record(*render_paper(s, str(executed), str(staging)))
-        return errors
-    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(render_paper, s, str(executed), str(staging)) for s in specs]
-        for f in as_completed(futures):
-            record(*f.result())
-    return errors

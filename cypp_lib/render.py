@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cypp_lib import __version__
 from cypp_lib.errors import RenderError
+from cypp_lib.kernels import kernel_manager_class
 from cypp_lib.paths import NOTEBOOKS, TEMPLATES
 
 
@@ -24,6 +25,7 @@ class PaperSpec:
     parameters: dict = field(default_factory=dict)
     description: str = ""  # one line for the index
     env: dict = field(default_factory=dict)  # environment for the kernel (CYPP_PROCESSED_DIR, CYPP_RAW_DIR)
+    charts: int = 0  # how many charts it will draw, roughly: its cost, for scheduling before it is timed
 
 
 def execute_notebook(spec: PaperSpec, executed_dir: Path):
@@ -36,11 +38,13 @@ def execute_notebook(spec: PaperSpec, executed_dir: Path):
     os.environ.setdefault("MPLBACKEND", "Agg")
     executed_dir.mkdir(parents=True, exist_ok=True)
     out_path = executed_dir / f"{spec.slug}.ipynb"
+    manager = kernel_manager_class()  # a kernel forked from the build's warm server, when there is one
     try:
         nb = pm.execute_notebook(
             str(NOTEBOOKS / spec.notebook), str(out_path), parameters=spec.parameters,
             kernel_name="python3", progress_bar=False, log_output=False, record_timing=False,
             cwd=str(NOTEBOOKS), shutdown_kernel="immediate", report_mode=False,
+            **({"kernel_manager_class": manager} if manager else {}),
         )
     except PapermillExecutionError as exc:
         raise RenderError(

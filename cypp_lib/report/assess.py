@@ -45,20 +45,36 @@ def usable_rows(s: pd.DataFrame) -> pd.DataFrame:
     return s[s["status"].isin(stats.USABLE)]
 
 
-def comparator_group(paper, ind: Indicator, year: int) -> pd.Series | None:
-    """Pooled value of the neighbours when every one has counts, else their mean (LAIT's
-    neighbour average); the `method` says which."""
-    rows = [r for n in paper.neighbours if (r := paper.value(ind.id, year, n.code)) is not None]
-    if not rows:
-        return None
-    frame = pd.DataFrame(rows)
-    pooled = ind.value_type in ("proportion", "rate") and frame[["numerator", "denominator"]].notna().all(axis=None)
-    if pooled and len(rows) == len(paper.neighbours):
-        out = stats.aggregate(frame, "pooled", kind=ind.value_type, multiplier=ind.multiplier).iloc[0]
-    else:
-        out = stats.aggregate(frame, "mean", kind=ind.value_type).iloc[0]
-    out["n_neighbours"] = len(paper.neighbours)
+def comparator_groups(paper, ind: Indicator) -> dict[int, pd.Series]:
+    """The comparator group's value in each year: pooled when every neighbour has counts that
+    year, else the mean of their values (LAIT's neighbour average); the `method` says which.
+    Two `stats.aggregate` calls (by year) for the whole series, not one per year."""
+    parts = []
+    for n in paper.neighbours:
+        s = paper.series(ind.id, n.code)
+        parts.append(s[s["status"] == "ok"].drop_duplicates("year"))  # Paper.value's rows
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if frame.empty:
+        return {}
+    frame["year"] = frame["year"].astype(int)
+    counts = frame[["numerator", "denominator"]].notna().all(axis=1).groupby(frame["year"]).agg(["all", "size"])
+    pooled = counts.index[counts["all"] & (counts["size"] == len(paper.neighbours))]
+    pooled = pooled if ind.value_type in ("proportion", "rate") else pooled[:0]
+    out = {}
+    for rows, method, kw in ((frame["year"].isin(pooled), "pooled", {"multiplier": ind.multiplier}),
+                             (~frame["year"].isin(pooled), "mean", {})):
+        if rows.any():
+            agg = stats.aggregate(frame[rows], method, kind=ind.value_type, by="year", **kw)
+            for _, r in agg.iterrows():
+                out[int(r["year"])] = r.drop("year")
+    for r in out.values():
+        r["n_neighbours"] = len(paper.neighbours)
     return out
+
+
+def comparator_group(paper, ind: Indicator, year: int) -> pd.Series | None:
+    """The comparator group's value in one year (see comparator_groups), or None."""
+    return paper.comparator_groups(ind.id).get(int(year))
 
 
 def assess(paper, ind: Indicator) -> Assessment:

@@ -6,7 +6,11 @@ beneath. Deterministic: fixed font, no timestamps in the PNG, no random elements
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
+import tempfile
+from pathlib import Path
 
 import matplotlib
 
@@ -23,11 +27,38 @@ plt.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "cypp", "figu
                      "axes.spines.top": False, "axes.spines.right": False})
 
 
+CHART_CACHE_ENV = "CYPP_CHART_CACHE"  # folder of rendered charts by content, set by `cypp build`
+
+
 def _png(fig) -> str:
+    """The figure as base64 PNG. Drawing it is most of a chart's cost, so a figure whose content
+    key (`fig.cypp_key`, from everything it shows) has been drawn before in this build folder
+    (by another paper: the annual report repeats the priority papers' trend charts) is read from
+    the chart cache instead; the bytes are the same either way."""
+    key, folder = getattr(fig, "cypp_key", None), os.environ.get(CHART_CACHE_ENV)
+    path = Path(folder) / f"{key}.png" if key and folder else None
+    if path is not None and path.is_file():
+        plt.close(fig)
+        return base64.b64encode(path.read_bytes()).decode("ascii")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)  # whole files only: papers running at once may share a chart
     return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _content_key(kind: str, *parts) -> str:
+    """SHA-256 of a chart's kind and everything it draws (frames as CSV at full precision)."""
+    h = hashlib.sha256(f"{kind}\0{matplotlib.__version__}".encode())
+    for part in parts:
+        text = part.to_csv(index=False) if isinstance(part, pd.DataFrame) else repr(part)
+        h.update(b"\0" + text.encode("utf-8"))
+    return h.hexdigest()
 
 
 def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, numeric=()) -> str:
@@ -71,6 +102,9 @@ def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> 
     for name, s in series.items():
         vals = dict(zip(s["year"].astype(int), s["value"]))
         wide[name] = [fmt(vals.get(y)) if vals.get(y) == vals.get(y) and y in vals else "no data" for y in sorted(labels)]
+    drawn = [(name, s[[c for c in ("year", "period", "value", "lower_95", "upper_95") if c in s]])
+             for name, s in series.items()]
+    fig.cypp_key = _content_key("trend", title, unit, alt, wide, *[p for pair in drawn for p in pair])
     return fig, alt, wide
 
 
@@ -101,4 +135,6 @@ def neighbour_chart(rows: pd.DataFrame, area: str, title: str, unit: str, fmt, e
     data = pd.DataFrame({"Area": rows["name"][::-1], "Value": [fmt(v) for v in rows["value"][::-1]]})
     if "lower_95" in rows and rows["lower_95"].notna().any():
         data["95% interval"] = [f"{fmt(lo)} to {fmt(up)}" for lo, up in zip(rows["lower_95"][::-1], rows["upper_95"][::-1])]
+    fig.cypp_key = _content_key("neighbours", area, title, unit, england, alt, data,
+                                rows[[c for c in ("name", "value", "lower_95", "upper_95") if c in rows]])
     return fig, alt, data

@@ -13,7 +13,7 @@ from cypp_lib import parameters, paths, stats
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
-from cypp_lib.report.assess import Assessment, assess, comparator_group, usable_rows
+from cypp_lib.report.assess import Assessment, assess, comparator_group, comparator_groups, usable_rows
 from cypp_lib.report.compare import change_words, missing
 from cypp_lib.report.document import TOC_MARKER
 from cypp_lib.report.html import esc, table
@@ -70,6 +70,7 @@ class Paper:
     _rows: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> row positions
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
+    _groups: dict = field(default_factory=dict, repr=False)
     _ok: dict = field(default_factory=dict, repr=False)  # (indicator, area_code, year) -> row position, built once
 
     # ------------------------------------------------------------------ construction
@@ -156,6 +157,12 @@ class Paper:
         if ind.id not in self._assessed:
             self._assessed[ind.id] = assess(self, ind)
         return self._assessed[ind.id]
+
+    def comparator_groups(self, indicator: str) -> dict[int, pd.Series]:
+        """The comparator group's value per year (computed once per indicator and paper)."""
+        if indicator not in self._groups:
+            self._groups[indicator] = comparator_groups(self, self.catalogue[indicator])
+        return self._groups[indicator]
 
     def neighbour_mean(self, indicator: str, year: int) -> tuple[float, int]:
         """The comparator-group value (pooled or mean, see neighbour_label) and how many neighbours it uses."""

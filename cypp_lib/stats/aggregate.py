@@ -10,6 +10,8 @@ Every result names the method used (../shared/reference/METHODS.md).
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 
@@ -19,6 +21,14 @@ from cypp_lib.stats.rates import rate
 
 METHODS = {"pooled": "pooled", "mean": "mean of values", "median": "median of values"}
 KINDS = ("proportion", "rate", "count", "mean")
+
+
+def _mean(values: pd.Series) -> float:
+    """The mean in exact arithmetic, rounded once: the float nearest the true mean of the values,
+    whatever the order or grouping of the sum (a mean of published two-decimal values that is
+    exactly -1.235 is the float nearest -1.235, and rounds to -1.24 as it would by hand)."""
+    v = values.dropna()
+    return float(sum(map(Fraction, v)) / len(v)) if len(v) else float("nan")
 
 
 def aggregate(frame: pd.DataFrame, method: str = "pooled", kind: str = "proportion", multiplier=100,
@@ -69,7 +79,7 @@ def aggregate(frame: pd.DataFrame, method: str = "pooled", kind: str = "proporti
     else:
         f["_v"] = f["value"].where(usable)
         g = f.groupby(keys, sort=True)
-        stat = g["_v"].mean() if method == "mean" else g["_v"].median()
+        stat = g["_v"].agg(_mean) if method == "mean" else g["_v"].median()
         out = pd.DataFrame({"value": stat, "n_areas": g["_v"].size(), "n_used": g["_v"].count()})
         out["method"] = METHODS[method]
         reason = np.where(out["n_used"] == 0, "no member has a usable value", "")

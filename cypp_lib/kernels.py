@@ -1,0 +1,236 @@
+"""Kernels forked from a warm server, so that each paper does not pay for Python and its imports.
+
+A paper's kernel spends about 2 s starting Python and importing pandas, matplotlib, seaborn
+(and scipy) and cypp_lib before its first line of analysis. The build starts one kernel server
+(`KernelServer`) that imports those once; every paper's kernel is then a fresh `os.fork()` of
+it, with the paper's environment, working folder and standard streams: its own process and
+memory, nothing shared with another paper but the pages of modules already imported.
+
+jupyter_client and papermill drive these kernels as any other: the kernel command is a small
+stand-in process (`_forkstub.py`) that asks the server for a kernel and lives as long as it, so
+signals, kill and shutdown work unchanged (`ForkKernelManager`). Where forking is not possible
+(no `os.fork`, the server fails to start) papers use ordinary `python3` kernels; set
+CYPP_KERNELS=plain to choose those.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SOCKET_ENV = "CYPP_KERNEL_SERVER"  # the server's socket, for the workers' kernel managers
+STUB = Path(__file__).with_name("_forkstub.py")
+IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s|import\s+([\w.]+))", re.M)
+
+
+def notebook_imports(notebooks: list[Path]) -> list[str]:
+    """The modules the notebooks' code cells import (what their kernels would import first)."""
+    import json
+
+    found = []
+    for nb in notebooks:
+        for cell in json.loads(Path(nb).read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                found += [a or b for a, b in IMPORT.findall("".join(cell["source"]))]
+    return sorted(set(found))
+
+
+class KernelServer:
+    """A process that has imported `preload` and forks a kernel for each request.
+
+    Use as a context manager; on entry it sets SOCKET_ENV in this process's environment (so that
+    worker processes started afterwards use it) and on exit stops the server and its kernels.
+    """
+
+    def __init__(self, preload: list[str], cwd: Path, env: dict[str, str] | None = None):
+        self.preload, self.cwd, self.env = preload, Path(cwd), env or {}
+        self.process: subprocess.Popen | None = None
+        self._dir = None
+
+    def __enter__(self) -> KernelServer:
+        self._dir = tempfile.TemporaryDirectory(prefix="cypp-kernels-")
+        self.socket = str(Path(self._dir.name) / "server.sock")
+        code = f"from cypp_lib.kernels import serve; serve({self.socket!r}, {self.preload!r})"
+        self.process = subprocess.Popen([sys.executable, "-c", code], cwd=self.cwd, stdin=subprocess.PIPE,
+                                        env={**os.environ, **self.env})
+        os.environ[SOCKET_ENV] = self.socket
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.environ.pop(SOCKET_ENV, None)
+        if self.process is not None:
+            self.process.stdin.close()  # the server kills its kernels and exits
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._dir.cleanup()
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and hasattr(socket, "send_fds") and os.environ.get("CYPP_KERNELS") != "plain"
+
+
+def serve(path: str, preload: list[str]) -> None:
+    """The server's main loop: one thread (so forking is safe), one selector over the listening
+    socket, each stand-in's connection, child exits (SIGCHLD) and the parent's pipe on stdin."""
+    import importlib
+
+    for name in preload:  # what every kernel would import first; a module that fails is left to the kernel
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001
+            pass
+    from ipykernel.kernelapp import IPKernelApp  # noqa: F401  (imported once, for every kernel)
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    tmp = path + ".tmp"
+    listener.bind(tmp)
+    listener.listen(16)
+    os.replace(tmp, path)  # the socket appears only once the server can fork warm kernels
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, "accept")
+    sel.register(sys.stdin.fileno(), selectors.EVENT_READ, "parent")
+    sel.register(wake_r, selectors.EVENT_READ, "child")
+    kernels: dict[int, socket.socket | None] = {}  # pid -> the stand-in's connection (None once gone)
+    while True:
+        for key, _ in sel.select():
+            what = key.data
+            if what == "accept":
+                conn, _ = listener.accept()
+                pid = _fork_kernel(conn, [sel.fileno(), listener.fileno(), wake_r, wake_w,
+                                          *[c.fileno() for c in kernels.values() if c is not None]])
+                kernels[pid] = conn
+                sel.register(conn, selectors.EVENT_READ, pid)
+            elif what == "child":
+                os.read(wake_r, 4096)
+                for pid, code in _reap():
+                    conn = kernels.pop(pid, None)
+                    if conn is not None:
+                        sel.unregister(conn)
+                        _send(conn, f"exit {code}\n")
+                        conn.close()
+            elif what == "parent":
+                if not os.read(sys.stdin.fileno(), 4096):  # the build has finished (or died)
+                    for pid in kernels:
+                        _kill(pid, signal.SIGKILL)
+                    return
+            else:  # a stand-in: a signal to pass on, or gone (killed) so its kernel goes too
+                data = _recv(key.fileobj)
+                if not data:
+                    _kill(what, signal.SIGKILL)
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+                    kernels[what] = None
+                for line in data.decode().splitlines():
+                    if line.startswith("signal "):
+                        _kill(what, int(line.split()[1]))
+
+
+def _fork_kernel(conn: socket.socket, close: list[int]) -> int:
+    msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+    size = int.from_bytes(msg[:8], "big")
+    while len(msg) < 8 + size:
+        msg += conn.recv(8 + size - len(msg))
+    request = ast.literal_eval(msg[8:].decode())
+    pid = os.fork()
+    if pid:
+        for fd in fds:
+            os.close(fd)
+        return pid
+    try:  # the kernel
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in [*close, conn.fileno()]:
+            os.close(fd)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits if the server goes
+        sys.argv = ["ipykernel_launcher", *request["argv"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance(parent_handle=os.getppid())
+        app.initialize(request["argv"])
+        app.start()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def _reap():
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        yield pid, os.waitstatus_to_exitcode(status)
+
+
+def _kill(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _send(conn: socket.socket, text: str) -> None:
+    try:
+        conn.sendall(text.encode())
+    except OSError:
+        pass
+
+
+def _recv(conn: socket.socket) -> bytes:
+    try:
+        return conn.recv(256)
+    except OSError:
+        return b""
+
+
+def kernel_manager_class():
+    """The kernel manager for papermill: forked kernels when this process knows a server."""
+    if not os.environ.get(SOCKET_ENV):
+        return None
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec
+
+    class ForkKernelManager(AsyncKernelManager):
+        """Starts kernels by asking the build's kernel server to fork one (see cypp_lib.kernels)."""
+
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(
+                    argv=[sys.executable, "-I", str(STUB), os.environ[SOCKET_ENV], "-f", "{connection_file}"],
+                    display_name="Python 3 (ipykernel)", language="python", env={}, metadata={})
+            return self._kernel_spec
+
+    return ForkKernelManager

@@ -1,0 +1,75 @@
+"""Run papers in parallel worker processes while the build goes on with other work.
+
+Papers start longest first (by the charts they draw: most of a paper's time), the usual way to
+finish a batch of jobs soonest on a few cores. While they execute, the main process does the
+build's own remaining work (`meanwhile`: Great Expectations validation); if that fails, papers
+not yet started are cancelled and the error is raised once the running ones have stopped. Each
+paper is logged as it finishes.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+
+from cypp_lib.render import PaperSpec, render_paper
+
+
+def longest_first(specs: list[PaperSpec]) -> list[PaperSpec]:
+    """Papers by how many charts they draw (most of a paper's time), most first."""
+    return sorted(specs, key=lambda s: -s.charts)
+
+
+def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int, log, results: dict,
+               meanwhile=lambda: None) -> list[str]:
+    """Execute and render papers, `jobs` at a time; fill results[slug] with status and seconds;
+    return the error blocks of the papers that failed (the others still build). `meanwhile()` runs
+    in this process while they execute; an exception from it is raised after the running papers
+    stop, and papers not yet started are not run."""
+    errors: list[str] = []
+    lock = threading.Lock()
+    done = 0
+
+    def record(slug: str, err: str | None, secs: float) -> None:
+        nonlocal done
+        with lock:
+            done += 1
+            results[slug] = {"status": "failed" if err else "executed", "seconds": round(secs, 1)}
+            log(f"  [{done}/{len(specs)}] {slug}: {'FAILED' if err else 'executed'} in {secs:.1f} s")
+            if err:
+                errors.append(err)
+
+    ordered = longest_first(specs)
+    if jobs == 1 or len(specs) <= 1:
+        meanwhile()  # one core: nothing to overlap with
+        for s in ordered:
+            record(*render_paper(s, str(executed), str(staging)))
+        return errors
+
+    def finished(spec: PaperSpec):
+        def callback(future):
+            if future.cancelled():
+                return
+            exc = future.exception()
+            if exc is not None:  # the worker process itself died (killed, out of memory)
+                record(spec.slug, f"paper '{spec.slug}' ({spec.notebook}): the worker process stopped: "
+                                  f"{type(exc).__name__}: {exc}", 0.0)
+            else:
+                record(*future.result())
+        return callback
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=get_context("spawn")) as pool:
+        futures = []
+        for s in ordered:
+            futures.append(pool.submit(render_paper, s, str(executed), str(staging)))
+            futures[-1].add_done_callback(finished(s))
+        try:
+            meanwhile()
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+        wait(futures)
+    return errors
