@@ -215,14 +215,15 @@ def _recv(conn: socket.socket) -> bytes:
         return b""
 
 
-def kernel_manager_class():
-    """The kernel manager for papermill: forked kernels when this process knows a server."""
+def kernel_manager_class(asynchronous: bool = True):
+    """The kernel manager for papermill (asynchronous, as nbclient uses) or for direct use: forked
+    kernels when this process knows a server (SOCKET_ENV), else None (papermill's default)."""
     if not os.environ.get(SOCKET_ENV):
         return None
-    from jupyter_client import AsyncKernelManager
+    from jupyter_client import AsyncKernelManager, KernelManager
     from jupyter_client.kernelspec import KernelSpec
 
-    class ForkKernelManager(AsyncKernelManager):
+    class ForkKernelManager(AsyncKernelManager if asynchronous else KernelManager):
         """Starts kernels by asking the build's kernel server to fork one (see cypp_lib.kernels)."""
 
         @property

@@ -5,6 +5,8 @@
 - A rebuild with nothing changed executes nothing and writes nothing.
 - A failing notebook leaves the previous papers and processed data untouched, names the paper,
   the cell and the error, and the papers that built are cached so they are not executed again.
+- Papers execute while Great Expectations validates; when validation then fails, nothing they
+  made is kept, cached or published.
 """
 
 import json
@@ -104,3 +106,33 @@ def test_a_failing_notebook_leaves_everything_published_and_caches_the_papers_th
         f"lewisham-{n}.html": "cached" for n in ("overview", "priority-1", "priority-2", "priority-3",
                                                    "priority-4", "annual-report")}
     assert record["inputs"] != json.loads(published_before["build.json"])["inputs"]  # a real rebuild, published
+
+
+def test_papers_started_before_validation_failed_leave_no_trace(demo_build, tmp_path):
+    from cypp_lib.errors import ValidationFailed
+
+    opts = _copy_build(demo_build, tmp_path)
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build.raw_dir, raw)
+    cla = raw / "dfe_childrens_social_care/cla_number_and_rate_per_10k_children.csv"
+    lines = cla.read_text(encoding="utf-8-sig").splitlines()
+    fields = lines[5].split(",")
+    fields[-2] = str(int(fields[-3]) + 1)  # children_count above population_estimate: only GX sees it
+    lines[5] = ",".join(fields)
+    cla.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opts.raw_dir, opts.jobs = raw, 2
+    processed_before, published_before = _files_all(opts.processed_dir), _files(opts.out_dir)
+    lines = []
+    with pytest.raises(ValidationFailed):
+        build(opts, log=lines.append)
+    assert any("6 to execute" in line for line in lines), lines  # the papers had started
+    assert any("population_estimate and children_count" in line for line in lines), lines
+    assert _files(opts.out_dir) == published_before
+    assert _files_all(opts.processed_dir) == processed_before  # no paper, prepared data or notebook kept
+
+
+def _files_all(folder: Path) -> dict[str, bytes]:
+    """Every file, the cache's papers and prepared data included (not its chart images: those are
+    stored by content and are the same chart whichever build drew them)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "charts" not in p.relative_to(folder).parts}

@@ -245,6 +245,19 @@ def test_aggregate_names_the_method():
         aggregate(f, "average")
 
 
+def test_mean_of_values_is_the_exact_mean_rounded_once():
+    # ten areas at 0.1: by hand the mean is 0.1; summing floats gives 0.9999999999999999 / 10
+    assert sum([0.1] * 10) / 10 != 0.1
+    assert aggregate(pd.DataFrame({"value": [0.1] * 10}), "mean").iloc[0]["value"] == 0.1
+    # published two-decimal values whose mean is exactly -1.235 (-12.35 / 10): -1.24 to 2 dp, as by hand
+    values = [-1.29, -1.62, -1.35, -1.08, -1.5, -1.12, -0.87, -1.01, -1.2, -1.31]
+    assert sum(values) == pytest.approx(-12.35) and sum(values) / 10 != -1.235  # the float trap
+    mean = aggregate(pd.DataFrame({"value": values}), "mean").iloc[0]["value"]
+    assert mean == -1.235 and f"{mean:.2f}" == "-1.24"
+    by_year = aggregate(pd.DataFrame({"value": values * 2, "year": [2023] * 10 + [2024] * 10}), "mean", by="year")
+    assert by_year["value"].tolist() == [-1.235, -1.235]  # the same whether grouped or not
+
+
 def test_target():
     out = against_target([100, 96, 96], 100, "high", lower_95=[None, 90, 92], upper_95=[None, 101, 99])
     assert out["label"].tolist() == ["Met", "Not met (target within the 95% interval)", "Significantly short of target"]

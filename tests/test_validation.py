@@ -20,6 +20,21 @@ def test_demo_data_passes(demo_raw):
     assert not report.missing and not report.warnings
 
 
+def test_a_plan_knows_the_report_of_a_passing_validation_before_it_runs(demo_raw, demo_copy):
+    from cypp_lib.validation import plan_raw, run_plan
+
+    plan = plan_raw(demo_raw, load_catalogue())
+    expected = plan.checked_if_passed
+    assert expected and all(c["failed"] == 0 for c in expected)
+    assert run_plan(plan).checked == expected  # what the papers state while GX is still running
+    path = demo_copy / LAIT
+    path.write_text(path.read_text().replace(",209,", ",20X,", 1))
+    plan = plan_raw(demo_copy, load_catalogue())
+    if_passed = plan.checked_if_passed
+    report = run_plan(plan)
+    assert if_passed == expected and not report.success and report.checked != if_passed
+
+
 def test_bad_value_is_reported_with_file_line_and_column(demo_copy):
     path = demo_copy / LAIT
     lines = path.read_text().splitlines()

@@ -1,0 +1,106 @@
+"""Kernels forked from the build's warm kernel server (cypp_lib/kernels.py).
+
+- A forked kernel is a real, separate kernel: a child of the server (not a new interpreter), with
+  the heavy modules already imported, the requesting process's environment and working folder.
+- Killing it the way papermill does (immediate shutdown kills the kernel process) leaves no
+  process behind, and stopping the server stops any kernel still running.
+- A paper executed in a forked kernel is byte-identical to the same paper in a plain python3 kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from cypp_lib import kernels, render
+from cypp_lib.paths import NOTEBOOKS
+from cypp_lib.pipeline import BuildOptions, paper_specs
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not kernels.available(), reason="no os.fork / send_fds, or CYPP_KERNELS=plain")]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().split(") ")[1].split()[1])
+
+
+def test_notebook_imports_are_read_from_the_code_cells():
+    found = kernels.notebook_imports(sorted(NOTEBOOKS.glob("*.ipynb")))
+    assert {"IPython.display", "cypp_lib.report", "cypp_lib.catalogue", "cypp_lib.report.spine"} <= set(found)
+    assert "papermill" not in found  # only what the notebooks themselves import
+
+
+def test_a_forked_kernel_is_a_warm_child_of_the_server_and_dies_with_its_stand_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("CYPP_TEST_MARKER", "from-the-requester")
+    outputs = []
+    with kernels.KernelServer(["pandas"], NOTEBOOKS) as server:
+        km = kernels.kernel_manager_class(asynchronous=False)(kernel_name="python3")
+        km.start_kernel(cwd=str(tmp_path))
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(
+            "import os, sys\nprint(os.getpid(), 'pandas' in sys.modules, os.getcwd(), os.environ['CYPP_TEST_MARKER'])",
+            output_hook=outputs.append, timeout=30)
+        assert reply["content"]["status"] == "ok"
+        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+        pid, warm, cwd, marker = text.split()
+        pid = int(pid)
+        assert _parent(pid) == server.process.pid  # forked by the server, not started by jupyter_client
+        assert warm == "True"  # pandas was imported before the notebook asked for it
+        assert Path(cwd) == tmp_path and marker == "from-the-requester"
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)  # papermill's shutdown_kernel="immediate": SIGKILL to the kernel command
+        for _ in range(100):
+            if not _alive(pid):
+                break
+            time.sleep(0.05)
+        assert not _alive(pid), "the forked kernel outlived its stand-in"
+
+        # a kernel still running when the build ends goes with the server
+        km2 = kernels.kernel_manager_class(asynchronous=False)(kernel_name="python3")
+        km2.start_kernel(cwd=str(tmp_path))
+        kc2 = km2.client()
+        kc2.start_channels()
+        kc2.wait_for_ready(timeout=60)
+        outputs.clear()
+        kc2.execute_interactive("import os; print(os.getpid())", output_hook=outputs.append, timeout=30)
+        pid2 = int("".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream"))
+        kc2.stop_channels()
+    for _ in range(100):
+        if not _alive(pid2):
+            break
+        time.sleep(0.05)
+    assert not _alive(pid2), "the server left a kernel running"
+    assert kernels.SOCKET_ENV not in os.environ
+    km2.cleanup_resources()
+
+
+def test_a_paper_from_a_forked_kernel_is_byte_identical_to_one_from_a_plain_kernel(demo_build, tmp_path):
+    spec = next(s for s in paper_specs(BuildOptions(raw_dir=demo_build.raw_dir, out_dir=tmp_path,
+                                                    processed_dir=demo_build.processed_dir),
+                                       demo_build.processed_dir) if s.slug.endswith("priority-4"))
+    pages = {}
+    for mode in ("plain", "forked"):
+        out = tmp_path / mode
+        out.mkdir()
+        if mode == "forked":
+            with kernels.KernelServer(kernels.notebook_imports([NOTEBOOKS / spec.notebook]), NOTEBOOKS):
+                slug, err, _ = render.render_paper(spec, str(out / "executed"), str(out))
+        else:
+            slug, err, _ = render.render_paper(spec, str(out / "executed"), str(out))
+        assert err is None, err
+        pages[mode] = ((out / f"{slug}.html").read_bytes(), (out / "executed" / f"{slug}.ipynb").read_bytes())
+    assert pages["forked"] == pages["plain"]
