@@ -1,4 +1,4 @@
-"""Benchmark section `build`: the papers of one `cypp build`, five ways, on the same demo data.
+"""Benchmark section `build`: the papers of one `cypp build`, six ways, on the same demo data.
 
 (a) naive: per paper, the `papermill` CLI then `jupyter nbconvert --to html --no-input`, one
     paper after another, against processed data prepared beforehand (untimed);
@@ -8,7 +8,8 @@
     overview.ipynb (content changes, so a content-addressed cache sees it; only the overview
     paper uses that notebook);
 (e) floor: one `python3` kernel per paper that only runs the paper notebook's import lines (plus
-    the modules the report imports lazily), two at a time, end to end (start, imports, shut down).
+    the modules the report imports lazily), two at a time, end to end (start, imports, shut down);
+(b2) cold with CYPP_KERNELS=plain: (b) without the warm kernel server (a new kernel per paper).
 
 Every build runs on a copy of the project root (CYPP_ROOT: notebooks/, expectations/,
 pyproject.toml, tests/a11y/package.json) in a temporary folder, so the project is never touched.
@@ -86,7 +87,8 @@ class TreeSampler(threading.Thread):
                 try:
                     total += p.memory_info().rss
                     if p.pid not in self._seen:
-                        self._seen[p.pid] = "ipykernel_launcher" in " ".join(p.cmdline())
+                        cmd = " ".join(p.cmdline())  # a kernel, or the stand-in of a forked one
+                        self._seen[p.pid] = "ipykernel_launcher" in cmd or "_forkstub.py" in cmd
                     if self._seen[p.pid]:
                         self.kernels.add(p.pid)
                 except psutil.Error:
@@ -338,7 +340,7 @@ def bench_build(repeat: int = 1) -> dict:
     from cypp_lib.demo import generate
     from cypp_lib.pipeline import BuildOptions, paper_specs
 
-    runs: dict[str, list[dict]] = {k: [] for k in ("naive", "cold", "noop", "touch", "floor")}
+    runs: dict[str, list[dict]] = {k: [] for k in ("naive", "cold", "noop", "touch", "floor", "cold_plain")}
     load_start = os.getloadavg()[0]
     library = {"digest": library_digest(), "changes": []}  # cypp_lib edited by someone while we run?
     with tempfile.TemporaryDirectory(prefix="cypp-bench-build-") as tmp:
@@ -364,6 +366,8 @@ def bench_build(repeat: int = 1) -> dict:
             touch_notebook(notebooks / TOUCHED)
             step("touch", cypp_build, raw, out, proc, env, log, "touched")
             step("floor", floor, specs, notebooks, rep / "floor", env, log)
+            step("cold_plain", cypp_build, raw, rep / "out-plain", rep / "processed-plain",
+                 {**env, "CYPP_KERNELS": "plain"}, log, "cold, plain kernels")
             shutil.rmtree(rep, ignore_errors=True)
     res = {"env": environment(), "repeat": repeat, "jobs": JOBS, "papers": [s.slug for s in specs],
            "notebooks": sorted({s.notebook for s in specs}), "setup_seconds": setup["seconds"],
@@ -427,6 +431,8 @@ ROWS = [
     ("noop", "(c) no-op rebuild", "the same command again, nothing changed"),
     ("touch", "(d) one notebook touched", "after appending a space to a markdown cell of `overview.ipynb`"),
     ("floor", "(e) floor", "one `python3` kernel per paper running only its imports, 2 at a time"),
+    ("cold_plain", "(b2) cold, plain kernels", "as (b) with `CYPP_KERNELS=plain`: a new `python3` kernel per "
+     "paper instead of a fork of the warm kernel server"),
 ]
 
 
@@ -540,8 +546,11 @@ def markdown(res: dict) -> str:
         f"Per kernel, means: ready {statistics.mean(k['start'] for k in kt):.1f} s, imports "
         f"{statistics.mean(k['imports'] for k in kt):.1f} s, shutdown "
         f"{statistics.mean(k['shutdown'] for k in kt):.1f} s.",
-        "- Kernels started: distinct `ipykernel_launcher` processes seen in the command's process tree, sampled "
+        "- Kernels started: distinct `ipykernel_launcher` processes, and stand-ins of kernels forked from the "
+        "warm kernel server (`_forkstub.py`, one per kernel), seen in the command's process tree, sampled "
         f"every {SAMPLE_SECONDS:g} s (an independent check of what the build executed).",
+        "- (b2) is (b) again in fresh folders with `CYPP_KERNELS=plain`, so each paper starts a new `python3` "
+        "kernel that imports everything itself: (b2) - (b) is what forking from the warm server saves.",
         "- Max RSS, one process: `ru_maxrss` of the `os.wait4` resource usage of the command, i.e. the largest "
         "resident set of any single process in its tree (the command, its worker processes and kernels, each "
         f"reaped in turn): a maximum, not a sum; for (a) the largest over its {2 * len(res['papers'])} commands. "
