@@ -9,8 +9,8 @@ memory, nothing shared with another paper but the pages of modules already impor
 jupyter_client and papermill drive these kernels as any other: the kernel command is a small
 stand-in process (`_forkstub.py`) that asks the server for a kernel and lives as long as it, so
 signals, kill and shutdown work unchanged (`ForkKernelManager`). Where forking is not possible
-(no `os.fork`, the server fails to start) papers use ordinary `python3` kernels; set
-CYPP_KERNELS=plain to choose those.
+(no `os.fork`, the server fails to start: it says why in `<socket>.failed`) papers use ordinary
+`python3` kernels; set CYPP_KERNELS=plain to choose those.
 """
 
 from __future__ import annotations
@@ -82,21 +82,26 @@ def available() -> bool:
 
 def serve(path: str, preload: list[str]) -> None:
     """The server's main loop: one thread (so forking is safe), one selector over the listening
-    socket, each stand-in's connection, child exits (SIGCHLD) and the parent's pipe on stdin."""
+    socket, each stand-in's connection, child exits (SIGCHLD) and the parent's pipe on stdin.
+    If it cannot start, it says why in `<path>.failed` and the papers use plain kernels."""
     import importlib
 
-    for name in preload:  # what every kernel would import first; a module that fails is left to the kernel
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001
-            pass
-    from ipykernel.kernelapp import IPKernelApp  # noqa: F401  (imported once, for every kernel)
+    try:
+        for name in preload:  # what every kernel would import first; one that fails is left to the kernel
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001
+                pass
+        from ipykernel.kernelapp import IPKernelApp  # noqa: F401  (imported once, for every kernel)
 
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    tmp = path + ".tmp"
-    listener.bind(tmp)
-    listener.listen(16)
-    os.replace(tmp, path)  # the socket appears only once the server can fork warm kernels
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        tmp = path + ".tmp"
+        listener.bind(tmp)
+        listener.listen(16)
+        os.replace(tmp, path)  # the socket appears only once the server can fork warm kernels
+    except BaseException as exc:
+        Path(path + ".failed").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        raise
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
@@ -215,10 +220,24 @@ def _recv(conn: socket.socket) -> bytes:
         return b""
 
 
+def _ready(path: str, seconds: float = 120) -> bool:
+    """Wait for the server to finish its imports: True once it listens, False if it failed."""
+    import time
+
+    for _ in range(int(seconds / 0.02)):
+        if os.path.exists(path):
+            return True
+        if os.path.exists(path + ".failed"):
+            return False
+        time.sleep(0.02)
+    return False
+
+
 def kernel_manager_class(asynchronous: bool = True):
     """The kernel manager for papermill (asynchronous, as nbclient uses) or for direct use: forked
     kernels when this process knows a server (SOCKET_ENV), else None (papermill's default)."""
-    if not os.environ.get(SOCKET_ENV):
+    path = os.environ.get(SOCKET_ENV)
+    if not path or not _ready(path):
         return None
     from jupyter_client import AsyncKernelManager, KernelManager
     from jupyter_client.kernelspec import KernelSpec

@@ -104,3 +104,14 @@ def test_a_paper_from_a_forked_kernel_is_byte_identical_to_one_from_a_plain_kern
         assert err is None, err
         pages[mode] = ((out / f"{slug}.html").read_bytes(), (out / "executed" / f"{slug}.ipynb").read_bytes())
     assert pages["forked"] == pages["plain"]
+
+
+def test_papers_use_plain_kernels_when_the_server_cannot_start(tmp_path, monkeypatch):
+    path = str(tmp_path / ("s" * 120))  # longer than a Unix socket address may be: bind fails
+    with pytest.raises(OSError):
+        kernels.serve(path, [])
+    assert "OSError" in Path(path + ".failed").read_text()
+    monkeypatch.setenv(kernels.SOCKET_ENV, path)
+    assert kernels.kernel_manager_class() is None  # papermill's own python3 kernel, at once
+    monkeypatch.delenv(kernels.SOCKET_ENV)
+    assert kernels.kernel_manager_class() is None

@@ -49,14 +49,11 @@ def comparator_groups(paper, ind: Indicator) -> dict[int, pd.Series]:
     """The comparator group's value in each year: pooled when every neighbour has counts that
     year, else the mean of their values (LAIT's neighbour average); the `method` says which.
     Two `stats.aggregate` calls (by year) for the whole series, not one per year."""
-    parts = []
-    for n in paper.neighbours:
-        s = paper.series(ind.id, n.code)
-        parts.append(s[s["status"] == "ok"].drop_duplicates("year"))  # Paper.value's rows
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    frame = paper.rows(ind.id, [n.code for n in paper.neighbours])
+    frame = frame[frame["status"] == "ok"].drop_duplicates(["area_code", "year"])  # Paper.value's rows
     if frame.empty:
         return {}
-    frame["year"] = frame["year"].astype(int)
+    frame = frame.assign(year=frame["year"].astype(int))
     counts = frame[["numerator", "denominator"]].notna().all(axis=1).groupby(frame["year"]).agg(["all", "size"])
     pooled = counts.index[counts["all"] & (counts["size"] == len(paper.neighbours))]
     pooled = pooled if ind.value_type in ("proportion", "rate") else pooled[:0]

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cypp_lib import geography as geo
@@ -111,6 +112,13 @@ class Paper:
             self._by_key[key] = (self.table.iloc[0:0] if rows is None else
                                  self.table.iloc[rows].sort_values("year", kind="stable").reset_index(drop=True))
         return self._by_key[key]
+
+    def rows(self, indicator: str, area_codes: list[str]) -> pd.DataFrame:
+        """All published rows of an indicator for several areas, in table order (one selection)."""
+        if not self._rows:
+            self._rows = self.table.groupby(["indicator", "area_code"], sort=False).indices
+        found = [self._rows[k] for c in area_codes if (k := (indicator, c)) in self._rows]
+        return self.table.iloc[np.sort(np.concatenate(found))] if found else self.table.iloc[0:0]
 
     def year_for(self, indicator: str) -> int | None:
         """The paper's period for an indicator: the latest year with a value for the area, or the
