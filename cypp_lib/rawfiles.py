@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from cypp_lib import yamlfile
 from cypp_lib.catalogue import Catalogue
 from cypp_lib.catalogue.manifest import RawFile, load_manifest
 from cypp_lib.errors import RawDataError
@@ -78,7 +78,7 @@ def load_known_defects(folder: Path = EXPECTATIONS) -> list[dict]:
     path = Path(folder) / KNOWN_DEFECTS
     if not path.is_file():
         return []
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return yamlfile.safe_load(path.read_text(encoding="utf-8")) or []
 
 
 def _set_aside(frame: pd.DataFrame, rel: str, defects: list[dict]) -> tuple[pd.DataFrame, list[str]]:

@@ -15,8 +15,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from cypp_lib import yamlfile
 from cypp_lib.catalogue.manifest import RawFile, load_manifest
 from cypp_lib.errors import CatalogueError
 from cypp_lib.paths import CATALOGUE_FILE
@@ -371,7 +370,7 @@ def load_catalogue(path: str | Path = CATALOGUE_FILE) -> Catalogue:
     """Load and check the catalogue YAML (cached per path)."""
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        doc = yamlfile.safe_load(path.read_text(encoding="utf-8"))
+    except yamlfile.YAMLError as exc:
         raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
     return parse_catalogue(doc, origin=str(path.name))

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from cypp_lib import yamlfile
 from cypp_lib.errors import CatalogueError
 from cypp_lib.paths import MANIFEST_FILE
 
@@ -73,7 +72,7 @@ def parse_manifest(doc: dict, origin: str = "manifest") -> dict[str, RawFile]:
 def load_manifest(path: str | Path = MANIFEST_FILE) -> dict[str, RawFile]:
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        doc = yamlfile.safe_load(path.read_text(encoding="utf-8"))
+    except yamlfile.YAMLError as exc:
         raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
     return parse_manifest(doc, origin=path.name)
