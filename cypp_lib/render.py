@@ -67,7 +67,7 @@ def notebook_to_html(nb) -> str:
     """Render an executed notebook to self-contained HTML with no code shown."""
     from nbconvert import HTMLExporter
 
-    from cypp_lib.report.document import finish
+    from cypp_lib.document import finish
 
     exporter = HTMLExporter(template_name="cypp", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)

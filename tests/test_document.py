@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from cypp_lib.report.document import TOC_MARKER, finish
+from cypp_lib.document import TOC_MARKER, finish
 from cypp_lib.report.html import csv_text, table
 from cypp_lib.site import accessibility_html, index_html, shell
 

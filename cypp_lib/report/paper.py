@@ -16,7 +16,7 @@ from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
 from cypp_lib.report.assess import Assessment, assess, comparator_group, comparator_groups, usable_rows
 from cypp_lib.report.compare import change_words, missing
-from cypp_lib.report.document import TOC_MARKER
+from cypp_lib.document import TOC_MARKER
 from cypp_lib.report.html import esc, table
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
