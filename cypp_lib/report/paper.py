@@ -12,11 +12,11 @@ import pandas as pd
 from cypp_lib import geography as geo
 from cypp_lib import parameters, paths, stats
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
+from cypp_lib.document import TOC_MARKER
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
 from cypp_lib.report.assess import Assessment, assess, comparator_group, comparator_groups, usable_rows
 from cypp_lib.report.compare import change_words, missing
-from cypp_lib.document import TOC_MARKER
 from cypp_lib.report.html import esc, table
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
