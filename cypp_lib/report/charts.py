@@ -31,15 +31,18 @@ CHART_CACHE_ENV = "CYPP_CHART_CACHE"  # folder of rendered charts by content, se
 
 
 def _png(fig) -> str:
-    """The figure as base64 PNG. Drawing it is most of a chart's cost, so a figure whose content
-    key (`fig.cypp_key`, from everything it shows) has been drawn before in this build folder
+    """The figure (or Chart) as base64 PNG. Drawing it is most of a chart's cost, so a chart whose
+    content key (`cypp_key`, from everything it shows) has been drawn before in this build folder
     (by another paper: the annual report repeats the priority papers' trend charts) is read from
     the chart cache instead; the bytes are the same either way."""
     key, folder = getattr(fig, "cypp_key", None), os.environ.get(CHART_CACHE_ENV)
     path = Path(folder) / f"{key}.png" if key and folder else None
     if path is not None and path.is_file():
-        plt.close(fig)
+        if not isinstance(fig, Chart):
+            plt.close(fig)
         return base64.b64encode(path.read_bytes()).decode("ascii")
+    if isinstance(fig, Chart):
+        fig = fig.figure()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -67,74 +70,102 @@ def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, numeric=()) -> 
             + details(f"Data table: {caption}", table(data, caption=caption, numeric=numeric)))
 
 
+class Chart:
+    """A chart not drawn yet: its content key and how to draw it. `figure_html` draws it only when
+    the chart cache does not already hold a chart with that key (a chart shown by several papers
+    costs one drawing), so a cache hit costs no matplotlib work at all."""
+
+    def __init__(self, key: str, draw):
+        self.cypp_key, self._draw = key, draw
+
+    def figure(self):
+        """The matplotlib figure (drawn now)."""
+        fig = self._draw()
+        fig.cypp_key = self.cypp_key
+        return fig
+
+
 def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> tuple:
     """series: {label: frame with year, period, value[, lower_95, upper_95]}, first = the area.
 
-    Returns (figure, alt text, wide data table).
+    Returns (Chart, alt text, wide data table).
     """
-    fig, ax = plt.subplots(figsize=(7.5, 3.8))
     alt_parts = []
     all_years = sorted({int(y) for s in series.values() for y in s["year"]})
     labels = {}
+    lines = []  # (position, name, the rows drawn)
     for i, (name, s) in enumerate(series.items()):
         s = s.dropna(subset=["value"]).sort_values("year")
         if s.empty:
             continue
-        colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
-        ax.plot(s["year"], s["value"], marker=marker, color=colour, linewidth=2.5 if i == 0 else 1.5,
-                label=name)
-        if i == 0 and "lower_95" in s and s["lower_95"].notna().any():
-            ax.fill_between(s["year"].astype(float), s["lower_95"], s["upper_95"], color=colour, alpha=0.15,
-                            label=f"{name} 95% confidence interval")
-        last = s.iloc[-1]
-        ax.annotate(name, (last["year"], last["value"]), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=8, color="#0b0c0c")
-        first = s.iloc[0]
+        lines.append((i, name, s))
+        first, last = s.iloc[0], s.iloc[-1]
         alt_parts.append(f"{name}: {fmt(first['value'])} in {first['period']} to {fmt(last['value'])} in {last['period']}")
-        for _, r in s.iterrows():
-            labels.setdefault(int(r["year"]), r["period"])
-    ax.set_xticks(all_years, [labels.get(y, str(y)) for y in all_years], rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel(unit)
-    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.12, 1))
-    ax.grid(axis="y", color="#dddddd")
+        for y, period in zip(s["year"], s["period"]):
+            labels.setdefault(int(y), period)
     alt = f"Line chart of {title}. " + "; ".join(alt_parts) + "."
     wide = pd.DataFrame({"Period": [labels[y] for y in sorted(labels)]})
     for name, s in series.items():
         vals = dict(zip(s["year"].astype(int), s["value"]))
         wide[name] = [fmt(vals.get(y)) if vals.get(y) == vals.get(y) and y in vals else "no data" for y in sorted(labels)]
+
+    def draw():
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+        for i, name, s in lines:
+            colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+            ax.plot(s["year"], s["value"], marker=marker, color=colour, linewidth=2.5 if i == 0 else 1.5,
+                    label=name)
+            if i == 0 and "lower_95" in s and s["lower_95"].notna().any():
+                ax.fill_between(s["year"].astype(float), s["lower_95"], s["upper_95"], color=colour, alpha=0.15,
+                                label=f"{name} 95% confidence interval")
+            last = s.iloc[-1]
+            ax.annotate(name, (last["year"], last["value"]), xytext=(6, 0), textcoords="offset points",
+                        va="center", fontsize=8, color="#0b0c0c")
+        ax.set_xticks(all_years, [labels.get(y, str(y)) for y in all_years], rotation=45, ha="right", fontsize=8)
+        ax.set_ylabel(unit)
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.12, 1))
+        ax.grid(axis="y", color="#dddddd")
+        return fig
+
     drawn = [(name, s[[c for c in ("year", "period", "value", "lower_95", "upper_95") if c in s]])
              for name, s in series.items()]
-    fig.cypp_key = _content_key("trend", title, unit, alt, wide, *[p for pair in drawn for p in pair])
-    return fig, alt, wide
+    return Chart(_content_key("trend", title, unit, alt, wide, *[p for pair in drawn for p in pair]), draw), alt, wide
 
 
 def neighbour_chart(rows: pd.DataFrame, area: str, title: str, unit: str, fmt, england=None) -> tuple:
-    """rows: name, value[, lower_95, upper_95] for the area and its neighbours in one period."""
+    """rows: name, value[, lower_95, upper_95] for the area and its neighbours in one period.
+
+    Returns (Chart, alt text, data table)."""
     rows = rows.dropna(subset=["value"]).sort_values("value").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.2))
-    colours = [PALETTE[0] if n == area else "#9aa5ad" for n in rows["name"]]
-    ax.barh(rows["name"], rows["value"], color=colours, hatch=["//" if n == area else "" for n in rows["name"]],
-            edgecolor="#0b0c0c", linewidth=0.5)
-    if "lower_95" in rows and rows["lower_95"].notna().any():
-        ax.errorbar(rows["value"], rows.index, xerr=[rows["value"] - rows["lower_95"], rows["upper_95"] - rows["value"]],
-                    fmt="none", ecolor="#0b0c0c", capsize=3, linewidth=1)
-    for i, v in enumerate(rows["value"]):
-        ax.annotate(fmt(v), (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-    if england is not None and england == england:
-        ax.axvline(england, color=PALETTE[1], linestyle="--", linewidth=1.5)
-        ax.annotate(f"England {fmt(england)}", (england, len(rows) - 0.5), xytext=(3, 4),
-                    textcoords="offset points", fontsize=8, color="#0b0c0c")
-    ax.set_xlabel(unit)
-    ax.tick_params(axis="y", labelsize=8)
-    for label in ax.get_yticklabels():
-        if label.get_text() == area:
-            label.set_fontweight("bold")
+    has_england = england is not None and england == england
     order = "; ".join(f"{n} {fmt(v)}" for n, v in zip(rows["name"][::-1], rows["value"][::-1]))
-    alt = (f"Bar chart of {title}, highest first: {order}."
-           + (f" England: {fmt(england)}." if england is not None and england == england else ""))
+    alt = f"Bar chart of {title}, highest first: {order}." + (f" England: {fmt(england)}." if has_england else "")
     data = pd.DataFrame({"Area": rows["name"][::-1], "Value": [fmt(v) for v in rows["value"][::-1]]})
     if "lower_95" in rows and rows["lower_95"].notna().any():
         data["95% interval"] = [f"{fmt(lo)} to {fmt(up)}" for lo, up in zip(rows["lower_95"][::-1], rows["upper_95"][::-1])]
-    fig.cypp_key = _content_key("neighbours", area, title, unit, england, alt, data,
-                                rows[[c for c in ("name", "value", "lower_95", "upper_95") if c in rows]])
-    return fig, alt, data
+
+    def draw():
+        fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.2))
+        colours = [PALETTE[0] if n == area else "#9aa5ad" for n in rows["name"]]
+        ax.barh(rows["name"], rows["value"], color=colours, hatch=["//" if n == area else "" for n in rows["name"]],
+                edgecolor="#0b0c0c", linewidth=0.5)
+        if "lower_95" in rows and rows["lower_95"].notna().any():
+            ax.errorbar(rows["value"], rows.index,
+                        xerr=[rows["value"] - rows["lower_95"], rows["upper_95"] - rows["value"]],
+                        fmt="none", ecolor="#0b0c0c", capsize=3, linewidth=1)
+        for i, v in enumerate(rows["value"]):
+            ax.annotate(fmt(v), (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        if has_england:
+            ax.axvline(england, color=PALETTE[1], linestyle="--", linewidth=1.5)
+            ax.annotate(f"England {fmt(england)}", (england, len(rows) - 0.5), xytext=(3, 4),
+                        textcoords="offset points", fontsize=8, color="#0b0c0c")
+        ax.set_xlabel(unit)
+        ax.tick_params(axis="y", labelsize=8)
+        for label in ax.get_yticklabels():
+            if label.get_text() == area:
+                label.set_fontweight("bold")
+        return fig
+
+    key = _content_key("neighbours", area, title, unit, england, alt, data,
+                       rows[[c for c in ("name", "value", "lower_95", "upper_95") if c in rows]])
+    return Chart(key, draw), alt, data
