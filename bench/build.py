@@ -69,6 +69,23 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.peak_bytes, self.kernels = pid, 0, set()
         self._stop_event, self._seen = threading.Event(), {}
+        self._cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, user + system seconds last seen)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds by role (as last sampled: up to SAMPLE_SECONDS of each process's end is missed)."""
+        out: dict[str, float] = {}
+        for role, seconds in self._cpu.values():
+            out[role] = out.get(role, 0.0) + seconds
+        return out
+
+    def _role(self, p, cmd: str) -> str:
+        if p.pid == self.pid:
+            return "build process"
+        if "ipykernel_launcher" in cmd:
+            return "kernels"
+        if "kernels import serve" in cmd:  # the warm server, or a kernel forked from it
+            return "kernel server" if p.ppid() == self.pid else "kernels"
+        return "workers and helpers"
 
     def run(self) -> None:
         import psutil
@@ -88,9 +105,11 @@ class TreeSampler(threading.Thread):
                     total += p.memory_info().rss
                     if p.pid not in self._seen:
                         cmd = " ".join(p.cmdline())  # a kernel, or the stand-in of a forked one
-                        self._seen[p.pid] = "ipykernel_launcher" in cmd or "_forkstub.py" in cmd
-                    if self._seen[p.pid]:
+                        self._seen[p.pid] = ("ipykernel_launcher" in cmd or "_forkstub.py" in cmd, self._role(p, cmd))
+                    if self._seen[p.pid][0]:
                         self.kernels.add(p.pid)
+                    t = p.cpu_times()
+                    self._cpu[p.pid] = (self._seen[p.pid][1], t.user + t.system)
                 except psutil.Error:
                     continue
             self.peak_bytes = max(self.peak_bytes, total)
@@ -118,7 +137,8 @@ def run_measured(cmd: list[str], env: dict, log: Path, cwd: Path | None = None) 
         sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return {"seconds": seconds, "rc": proc.returncode, "maxrss_kib": usage.ru_maxrss,
-            "tree_peak_kib": sampler.peak_bytes // 1024, "kernels": len(sampler.kernels)}
+            "tree_peak_kib": sampler.peak_bytes // 1024, "kernels": len(sampler.kernels),
+            "cpu": sampler.cpu_by_role(), "cpu_total": usage.ru_utime + usage.ru_stime}
 
 
 def _check(res: dict, what: str, log: Path) -> dict:
@@ -446,6 +466,15 @@ def _counts(r: dict) -> str:
     return f"{r['executed']} / {'?' if r.get('cached') is None else r['cached']}"
 
 
+def _cpu_words(r: dict, cores: int) -> str:
+    """One sentence: CPU seconds by process role, against what the cores could give in the wall time."""
+    parts = ", ".join(f"{role} {secs:.1f} s" for role, secs in sorted(r["cpu"].items(), key=lambda x: -x[1]))
+    return (f"{r['cpu_total']:.1f} s of CPU in {r['seconds']:.1f} s wall on {cores} cores "
+            f"({r['cpu_total'] / (r['seconds'] * cores):.0%} of what they could give); sampled by process: {parts}. "
+            "The kernels' share is the papers' own work (the charts, most of it, and the statistics); the build "
+            "process's is reading and preparing the data, Great Expectations (import and checks) and values.csv.")
+
+
 def _ok(flag: bool) -> str:
     return "met" if flag else "NOT met"
 
@@ -551,6 +580,7 @@ def markdown(res: dict) -> str:
         f"every {SAMPLE_SECONDS:g} s (an independent check of what the build executed).",
         "- (b2) is (b) again in fresh folders with `CYPP_KERNELS=plain`, so each paper starts a new `python3` "
         "kernel that imports everything itself: (b2) - (b) is what forking from the warm server saves.",
+        f"- Where (b)'s time goes (last run): {_cpu_words(res['cold'], res['env']['cores'])}",
         "- Max RSS, one process: `ru_maxrss` of the `os.wait4` resource usage of the command, i.e. the largest "
         "resident set of any single process in its tree (the command, its worker processes and kernels, each "
         f"reaped in turn): a maximum, not a sum; for (a) the largest over its {2 * len(res['papers'])} commands. "

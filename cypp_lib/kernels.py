@@ -67,6 +67,8 @@ class KernelServer:
     def __exit__(self, *exc) -> None:
         os.environ.pop(SOCKET_ENV, None)
         if self.process is not None:
+            if not os.path.exists(self.socket):  # still importing (no paper needed it): no need to wait
+                self.process.kill()
             self.process.stdin.close()  # the server kills its kernels and exits
             try:
                 self.process.wait(timeout=2)

@@ -68,6 +68,7 @@ def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None =
         env["CYPP_CHART_CACHE"] = str(Path(chart_cache).resolve())
     a = slugify(area)
     chosen = parameters.priorities(opts.priorities, cat.priorities)
+
     def charts(priorities, per_indicator):  # a trend chart (and a neighbour chart) per statistic
         return per_indicator * sum(1 for i in cat if i.priority in priorities and i.is_statistic)
 
@@ -314,7 +315,8 @@ class Validation:
         if report.checked != expected:  # the papers were made with the summary expected on success
             raise ValidationFailed("validation passed but did not check what was planned (a bug in cypp): "
                                    "nothing was published", report)
-        self.store(report, self.page)
+        if self.store is not None:  # None when preparation failed: nothing to cache
+            self.store(report, self.page)
 
 
 def _prepared(opts: BuildOptions, cache: Cache, pkey: str, log):

@@ -136,3 +136,20 @@ def _files_all(folder: Path) -> dict[str, bytes]:
     stored by content and are the same chart whichever build drew them)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and "charts" not in p.relative_to(folder).parts}
+
+
+def test_a_preparation_error_on_data_that_pass_validation_is_reported_as_itself(demo_build, tmp_path,
+                                                                                 monkeypatch):
+    import cypp_lib.prepare
+    from cypp_lib.errors import RawDataError
+
+    def broken(*args, **kwargs):
+        raise RawDataError("lait/lait_kpi_subset_long.csv: something preparation could not handle")
+
+    monkeypatch.setattr(cypp_lib.prepare, "prepare", broken)
+    opts = BuildOptions(raw_dir=demo_build.raw_dir, out_dir=tmp_path / "out", processed_dir=tmp_path / "p", jobs=2)
+    lines = []
+    with pytest.raises(RawDataError, match="something preparation could not handle"):
+        build(opts, log=lines.append)
+    assert any(line.startswith("Validated ") for line in lines), lines  # validation ran first
+    assert not (opts.out_dir / "build.json").exists()

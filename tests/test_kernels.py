@@ -115,3 +115,10 @@ def test_papers_use_plain_kernels_when_the_server_cannot_start(tmp_path, monkeyp
     assert kernels.kernel_manager_class() is None  # papermill's own python3 kernel, at once
     monkeypatch.delenv(kernels.SOCKET_ENV)
     assert kernels.kernel_manager_class() is None
+
+
+def test_a_server_no_paper_needed_is_stopped_at_once(tmp_path):
+    start = time.perf_counter()
+    with kernels.KernelServer(["pandas", "matplotlib.pyplot", "scipy.stats"], NOTEBOOKS) as server:
+        pass  # every paper came from the cache
+    assert server.process.poll() is not None and time.perf_counter() - start < 1.5
