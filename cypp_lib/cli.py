@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -183,5 +184,15 @@ def main(argv=None) -> int:
         return 130
 
 
+def run() -> None:
+    """The `cypp` command: main(), then exit without tearing the interpreter down. A build has
+    imported pandas, pyarrow, matplotlib and Great Expectations, whose teardown costs about a
+    second and does nothing a finished command needs (files are closed, subprocesses are gone)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

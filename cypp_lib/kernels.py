@@ -134,7 +134,9 @@ def serve(path: str, preload: list[str]) -> None:
                 if not os.read(sys.stdin.fileno(), 4096):  # the build has finished (or died)
                     for pid in kernels:
                         _kill(pid, signal.SIGKILL)
-                    return
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(0)  # nothing to clean up: skip tearing down pandas, matplotlib and scipy
             else:  # a stand-in: a signal to pass on, or gone (killed) so its kernel goes too
                 data = _recv(key.fileobj)
                 if not data:
