@@ -118,8 +118,12 @@ def serve(path: str, preload: list[str]) -> None:
             what = key.data
             if what == "accept":
                 conn, _ = listener.accept()
-                pid = _fork_kernel(conn, [sel.fileno(), listener.fileno(), wake_r, wake_w,
-                                          *[c.fileno() for c in kernels.values() if c is not None]])
+                try:
+                    pid = _fork_kernel(conn, [sel.fileno(), listener.fileno(), wake_r, wake_w,
+                                              *[c.fileno() for c in kernels.values() if c is not None]])
+                except (OSError, ValueError, SyntaxError):  # a stand-in that went before asking properly
+                    conn.close()
+                    continue
                 kernels[pid] = conn
                 sel.register(conn, selectors.EVENT_READ, pid)
             elif what == "child":
@@ -151,10 +155,20 @@ def serve(path: str, preload: list[str]) -> None:
 
 def _fork_kernel(conn: socket.socket, close: list[int]) -> int:
     msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-    size = int.from_bytes(msg[:8], "big")
-    while len(msg) < 8 + size:
-        msg += conn.recv(8 + size - len(msg))
-    request = ast.literal_eval(msg[8:].decode())
+    try:
+        if len(msg) < 8:
+            raise ValueError("no request")
+        size = int.from_bytes(msg[:8], "big")
+        while len(msg) < 8 + size:
+            more = conn.recv(8 + size - len(msg))
+            if not more:
+                raise ValueError("the request was cut off")
+            msg += more
+        request = ast.literal_eval(msg[8:].decode())
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
     pid = os.fork()
     if pid:
         for fd in fds:

@@ -42,8 +42,8 @@ def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int,
                 errors.append(err)
 
     ordered = longest_first(specs)
-    if jobs == 1 or len(specs) <= 1:
-        meanwhile()  # one core: nothing to overlap with
+    if jobs == 1 or not specs:
+        meanwhile()  # one job: the build's own work first, then the papers here
         for s in ordered:
             record(*render_paper(s, str(executed), str(staging)))
         return errors

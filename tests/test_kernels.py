@@ -122,3 +122,23 @@ def test_a_server_no_paper_needed_is_stopped_at_once(tmp_path):
     with kernels.KernelServer(["pandas", "matplotlib.pyplot", "scipy.stats"], NOTEBOOKS) as server:
         pass  # every paper came from the cache
     assert server.process.poll() is not None and time.perf_counter() - start < 1.5
+
+
+def test_a_stand_in_that_goes_before_asking_does_not_stop_the_server(tmp_path):
+    import socket
+
+    with kernels.KernelServer([], NOTEBOOKS) as server:
+        assert kernels._ready(server.socket, 60)
+        for payload in (b"", b"\x00\x00\x00\x00\x00\x00\x10\x00{'argv'"):  # nothing; a request cut off
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(server.socket)
+            s.sendall(payload)
+            s.close()
+        km = kernels.kernel_manager_class(asynchronous=False)(kernel_name="python3")
+        km.start_kernel(cwd=str(tmp_path))  # the server still forks kernels
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        assert server.process.poll() is None
