@@ -305,16 +305,12 @@ class Validation:
         from cypp_lib.validation import report_html, run_plan
 
         plan, self.plan = self.plan, None
-        expected = plan.checked_if_passed
         report = run_plan(plan)
         self.log(report.summary())
         self.page = report_html(report)
         if not report.success:
             raise ValidationFailed("validation failed: nothing was built; the last good processed data "
                                    "and papers are unchanged", report)
-        if report.checked != expected:  # the papers were made with the summary expected on success
-            raise ValidationFailed("validation passed but did not check what was planned (a bug in cypp): "
-                                   "nothing was published", report)
         if self.store is not None:  # None when preparation failed: nothing to cache
             self.store(report, self.page)
 

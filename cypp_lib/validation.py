@@ -157,9 +157,18 @@ def validate_frames(frames: dict[str, tuple[pd.DataFrame, str]], suites_dir: Pat
     from cypp_lib.catalogue.manifest import RawFile
     from cypp_lib.rawfiles import RawInput
 
-    runs = [(RawInput(label, RawFile(label, suite, label, ""), df), suite, load_suite(suite, suites_dir)["expectations"])
-            for label, (df, suite) in frames.items()]
-    return _run(runs, AreaRegistry(), Report())
+    report = Report()
+    runs = [_planned(RawInput(label, RawFile(label, suite, label, ""), df), suite,
+                     load_suite(suite, suites_dir)["expectations"], report) for label, (df, suite) in frames.items()]
+    return _run(runs, AreaRegistry(), report)
+
+
+def _planned(raw, suite_name: str, expectations: list[dict], report: Report) -> tuple:
+    """One run of a plan, with its entry in report.checked as it is when every expectation passes."""
+    entry = {"file": raw.rel, "suite": suite_name, "rows": len(raw.frame), "expectations": len(expectations),
+             "failed": 0}
+    report.checked.append(entry)
+    return raw, suite_name, expectations, entry
 
 
 @dataclass
@@ -171,7 +180,7 @@ class Plan:
 
     report: Report
     raw_set: RawSet
-    runs: list = field(default_factory=list)  # (raw input, suite name, expectations)
+    runs: list = field(default_factory=list)  # (raw input, suite name, expectations, its `checked` entry)
     registry: AreaRegistry = field(default_factory=AreaRegistry)
 
     @property
@@ -205,10 +214,7 @@ def plan_raw(raw_dir: Path, catalogue: Catalogue, area: str | None = "Lewisham",
                                 hasattr(module, "period_years"))
         for col, expected, found in checks.catalogue_mismatches(raw, indicators):
             report.findings.append(Finding(rel, col, expected, found, check="meta"))
-        expectations = suite["expectations"] + extra
-        plan.runs.append((raw, suite_name, expectations))
-        report.checked.append({"file": raw.rel, "suite": suite_name, "rows": len(raw.frame),
-                               "expectations": len(expectations), "failed": 0})
+        plan.runs.append(_planned(raw, suite_name, suite["expectations"] + extra, report))
     return plan
 
 
@@ -273,7 +279,7 @@ def _unreadable(rel: str, exc: RawDataError, suites_dir: Path) -> Finding:
 
 
 def _run(runs, registry: AreaRegistry, report: Report) -> Report:
-    """Run every (raw input, suite name, expectations) in one ephemeral GX context."""
+    """Run every (raw input, suite name, expectations, checked entry) in one ephemeral GX context."""
     if not runs:
         return report
     import great_expectations as gx
@@ -286,7 +292,7 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
     except Exception:  # older/newer GX: progress bars are cosmetic
         pass
     source = context.data_sources.add_pandas("raw")
-    for n, (raw, suite_name, expectations) in enumerate(runs):
+    for n, (raw, suite_name, expectations, entry) in enumerate(runs):
         expectations = _without_row_conditions(expectations)
         df = raw.frame
         frame = _frame_for(raw, expectations, registry)
@@ -324,10 +330,6 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
             failed += len(absent)
             report.findings.append(Finding(raw.rel, ", ".join(gone), f"column(s) {', '.join(repr(c) for c in gone)}",
                                            f"no such column; the file has {_listing(df.columns)}", check="schema"))
-        entry = next((c for c in report.checked if c["file"] == raw.rel and c["suite"] == suite_name), None)
-        if entry is None:  # runs not made by plan_raw (validate_frames)
-            entry = {"file": raw.rel, "suite": suite_name, "rows": len(df), "expectations": len(expectations)}
-            report.checked.append(entry)
         entry["failed"] = failed
     return report
 

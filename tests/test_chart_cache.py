@@ -48,5 +48,5 @@ def test_charts_with_different_formatting_or_labels_have_different_keys():
     keys = set()
     for fmt, title in ((lambda v: f"{v:.1f}%", "A"), (lambda v: f"{v:.0f}%", "A"), (lambda v: f"{v:.1f}%", "B")):
         chart, _, _ = charts.trend_chart(_series(53.0), title, "per cent", fmt)
-        keys.add(chart.cypp_key)
+        keys.add(chart.key)
     assert len(keys) == 3

@@ -69,11 +69,6 @@ def comparator_groups(paper, ind: Indicator) -> dict[int, pd.Series]:
     return out
 
 
-def comparator_group(paper, ind: Indicator, year: int) -> pd.Series | None:
-    """The comparator group's value in one year (see comparator_groups), or None."""
-    return paper.comparator_groups(ind.id).get(int(year))
-
-
 def assess(paper, ind: Indicator) -> Assessment:
     year = paper.year_for(ind.id)
     a = Assessment(ind, year)
@@ -89,7 +84,7 @@ def assess(paper, ind: Indicator) -> Assessment:
         for name, bench in (("vs_england", a.england), ("vs_region", a.region)):
             if bench is not None:
                 setattr(a, name, compare(row["value"], *limits, bench["value"], ind.polarity, *limits_998))
-        a.group = comparator_group(paper, ind, year)
+        a.group = paper.comparator_groups(ind.id).get(int(year))
     series = usable_rows(paper.series(ind.id))
     before = series[series["year"] < year]
     if len(before):

@@ -31,18 +31,16 @@ CHART_CACHE_ENV = "CYPP_CHART_CACHE"  # folder of rendered charts by content, se
 
 
 def _png(fig) -> str:
-    """The figure (or Chart) as base64 PNG. Drawing it is most of a chart's cost, so a chart whose
-    content key (`cypp_key`, from everything it shows) has been drawn before in this build folder
+    """The figure (or Chart) as base64 PNG. Drawing it is most of a chart's cost, so a Chart whose
+    content key (from everything it shows) has been drawn before in this build folder
     (by another paper: the annual report repeats the priority papers' trend charts) is read from
     the chart cache instead; the bytes are the same either way."""
-    key, folder = getattr(fig, "cypp_key", None), os.environ.get(CHART_CACHE_ENV)
-    path = Path(folder) / f"{key}.png" if key and folder else None
+    folder = os.environ.get(CHART_CACHE_ENV)
+    path = Path(folder) / f"{fig.key}.png" if isinstance(fig, Chart) and folder else None
     if path is not None and path.is_file():
-        if not isinstance(fig, Chart):
-            plt.close(fig)
         return base64.b64encode(path.read_bytes()).decode("ascii")
     if isinstance(fig, Chart):
-        fig = fig.figure()
+        fig = fig.draw()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -76,13 +74,8 @@ class Chart:
     costs one drawing), so a cache hit costs no matplotlib work at all."""
 
     def __init__(self, key: str, draw):
-        self.cypp_key, self._draw = key, draw
-
-    def figure(self):
-        """The matplotlib figure (drawn now)."""
-        fig = self._draw()
-        fig.cypp_key = self.cypp_key
-        return fig
+        self.key = key  # SHA-256 of everything the chart shows
+        self.draw = draw  # () -> the matplotlib figure, drawn now
 
 
 def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> tuple:

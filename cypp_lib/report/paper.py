@@ -15,7 +15,7 @@ from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.document import TOC_MARKER
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
-from cypp_lib.report.assess import Assessment, assess, comparator_group, comparator_groups, usable_rows
+from cypp_lib.report.assess import Assessment, assess, comparator_groups, usable_rows
 from cypp_lib.report.compare import change_words, missing
 from cypp_lib.report.html import esc, table
 
@@ -104,21 +104,24 @@ class Paper:
     # ------------------------------------------------------------------ data access
     def series(self, indicator: str, area_code: str | None = None) -> pd.DataFrame:
         """All published rows of an indicator for one area (default: the paper's area), by year."""
-        if not self._rows:  # row positions of every (indicator, area), found once; frames made on demand
-            self._rows = self.table.groupby(["indicator", "area_code"], sort=False).indices
         key = (indicator, area_code or self.area.code)
         if key not in self._by_key:
-            rows = self._rows.get(key)
+            rows = self._positions().get(key)
             self._by_key[key] = (self.table.iloc[0:0] if rows is None else
                                  self.table.iloc[rows].sort_values("year", kind="stable").reset_index(drop=True))
         return self._by_key[key]
 
     def rows(self, indicator: str, area_codes: list[str]) -> pd.DataFrame:
         """All published rows of an indicator for several areas, in table order (one selection)."""
+        positions = self._positions()
+        found = [positions[k] for c in area_codes if (k := (indicator, c)) in positions]
+        return self.table.iloc[np.sort(np.concatenate(found))] if found else self.table.iloc[0:0]
+
+    def _positions(self) -> dict:
+        """Row positions of every (indicator, area), found once; frames are made on demand."""
         if not self._rows:
             self._rows = self.table.groupby(["indicator", "area_code"], sort=False).indices
-        found = [self._rows[k] for c in area_codes if (k := (indicator, c)) in self._rows]
-        return self.table.iloc[np.sort(np.concatenate(found))] if found else self.table.iloc[0:0]
+        return self._rows
 
     def year_for(self, indicator: str) -> int | None:
         """The paper's period for an indicator: the latest year with a value for the area, or the
@@ -174,7 +177,7 @@ class Paper:
 
     def neighbour_mean(self, indicator: str, year: int) -> tuple[float, int]:
         """The comparator-group value (pooled or mean, see neighbour_label) and how many neighbours it uses."""
-        g = comparator_group(self, self.catalogue[indicator], year)
+        g = self.comparator_groups(indicator).get(int(year))
         return (float("nan"), 0) if g is None else (float(g["value"]), int(g["n_used"]))
 
     def neighbour_label(self, method: str = "") -> str:
