@@ -11,11 +11,11 @@ from cypp_lib import __version__, paths
 from cypp_lib.errors import CyppError, ValidationFailed
 
 
-def _common(p: argparse.ArgumentParser, out: bool = True) -> None:
+def _common(p: argparse.ArgumentParser, out: bool = True, default_out: Path | None = paths.OUTPUTS) -> None:
     p.add_argument("--raw", type=Path, default=paths.RAW, metavar="DIR",
                    help="folder of raw files (default: data/raw, the demo data)")
     if out:
-        p.add_argument("--out", type=Path, default=paths.OUTPUTS, metavar="DIR",
+        p.add_argument("--out", type=Path, default=default_out, metavar="DIR",
                        help="folder for the published papers (default: outputs/)")
 
 
@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Validate the raw files (Great Expectations), prepare the processed table, "
                                    "execute one notebook per paper (overview, priorities 1-4, annual report) and "
                                    "publish them as HTML with an index. Nothing is replaced unless every step succeeds.")
-    _common(b)
+    _common(b, default_out=None)
     b.add_argument("--processed", type=Path, default=paths.PROCESSED, metavar="DIR",
                    help="folder for the processed table and executed notebooks (default: data/processed)")
     b.add_argument("--area", default="Lewisham", help="LA name, ONS code or DfE number (default: Lewisham)")
@@ -44,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--priorities", default="1,2,3,4", metavar="LIST",
                    help="the plan priorities the annual report covers, e.g. 1,3 (default: all four)")
     b.add_argument("--jobs", type=int, default=2, help="papers built in parallel (default: 2)")
+    b.add_argument("--no-suppression", action="store_true",
+                   help="internal working papers: no disclosure control (small numbers shown), every page marked "
+                        "NOT FOR PUBLICATION, written into internal/ unless --out says otherwise (never outputs/)")
 
     v = sub.add_parser("validate", help="check the raw files with Great Expectations",
                        description="Check every raw file the catalogue uses against its suite in expectations/. "
@@ -127,9 +130,11 @@ def cmd_validate(args) -> int:
 def cmd_build(args) -> int:
     from cypp_lib.pipeline import BuildOptions, build
 
-    build(BuildOptions(raw_dir=args.raw, out_dir=args.out, processed_dir=args.processed, area=args.area,
+    out = args.out or (paths.INTERNAL if args.no_suppression else paths.OUTPUTS)
+    build(BuildOptions(raw_dir=args.raw, out_dir=out, processed_dir=args.processed, area=args.area,
                        period=str(args.period), neighbour_model=args.neighbours,
-                       meeting_date=args.meeting_date, priorities=args.priorities, jobs=args.jobs))
+                       meeting_date=args.meeting_date, priorities=args.priorities, jobs=args.jobs,
+                       suppression=not args.no_suppression))
     return 0
 
 

@@ -85,3 +85,27 @@ def contents(entries: list[tuple[int, str, str]], title: str = "Contents") -> st
     out.append("</ol></li>" if open_sub else "</li>")
     return (f'<nav class="cypp-toc" aria-labelledby="cypp-contents"><h2 id="cypp-contents" class="cypp-no-toc">'
             f'{html.escape(title)}</h2><ol>{"".join(out)}</ol></nav>')
+
+
+#: Shown on every page of a build without disclosure control (`cypp build --no-suppression`).
+NOT_FOR_PUBLICATION = ("NOT FOR PUBLICATION: an internal working paper built without disclosure control. "
+                       "It shows small numbers that could identify a child. Do not publish, email outside "
+                       "the partnership or print it for a public meeting.")
+INTERNAL_MARK = 'class="cypp-banner cypp-internal"'
+_MAIN = re.compile(r"<main\b[^>]*>")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def internal_banner() -> str:
+    return f'<div {INTERNAL_MARK} role="note"><p>{html.escape(NOT_FOR_PUBLICATION)}</p></div>'
+
+
+def mark_not_for_publication(page: str) -> str:
+    """The page with "NOT FOR PUBLICATION" in its title and a banner at the top of <main> (once)."""
+    if not _TITLE.search(page) or "NOT FOR PUBLICATION:" not in _TITLE.search(page).group(1):
+        page = _TITLE.sub(lambda m: f"<title>NOT FOR PUBLICATION: {m.group(1)}</title>", page, count=1)
+    if INTERNAL_MARK not in page:
+        m = _MAIN.search(page)
+        at = m.end() if m else page.find(">", page.find("<body")) + 1
+        page = page[:at] + internal_banner() + page[at:]
+    return page

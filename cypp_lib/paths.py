@@ -27,6 +27,8 @@ NOTEBOOKS = ROOT / "notebooks"
 RAW = ROOT / "data" / "raw"
 PROCESSED = ROOT / "data" / "processed"
 OUTPUTS = ROOT / "outputs"
+#: Where `cypp build --no-suppression` puts internal working papers (never outputs/, which is published).
+INTERNAL = ROOT / "internal"
 EXPECTATIONS = ROOT / "expectations"
 SHARED_PUBLIC = ROOT.parent / "shared" / "data" / "public"
 

@@ -14,10 +14,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cypp_lib import __version__, fingerprint, parameters
+from cypp_lib import __version__, fingerprint, parameters, paths
 from cypp_lib._version import code_version
 from cypp_lib.cache import Cache, read_json
 from cypp_lib.catalogue import load_catalogue
+from cypp_lib.document import mark_not_for_publication
 from cypp_lib.errors import ParameterError, RenderError, ValidationFailed
 from cypp_lib.geography import NEIGHBOUR_MODELS
 from cypp_lib.paths import NOTEBOOKS
@@ -37,6 +38,7 @@ class BuildOptions:
     meeting_date: str = ""
     priorities: str = "1,2,3,4"  # the annual report's priorities
     jobs: int = 2
+    suppression: bool = True  # False: internal working papers without disclosure control (NOT FOR PUBLICATION)
 
 
 def slugify(text: str) -> str:
@@ -61,7 +63,7 @@ def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None =
     cat = load_catalogue()
     area = area_name or opts.area
     common = {"area": area, "period": opts.period, "neighbour_model": opts.neighbour_model,
-              "meeting_date": parameters.meeting_date(opts.meeting_date)}
+              "meeting_date": parameters.meeting_date(opts.meeting_date), "suppression": bool(opts.suppression)}
     # folders reach the kernels through the environment, so executed notebooks hold no machine paths
     env = {"CYPP_PROCESSED_DIR": str(processed_dir.resolve()), "CYPP_RAW_DIR": str(Path(opts.raw_dir).resolve())}
     if chart_cache is not None:  # charts drawn by one paper are reused by the next (cypp_lib/report/charts.py)
@@ -105,6 +107,10 @@ def check_options(opts: BuildOptions) -> None:
         raise ParameterError("--jobs must be at least 1")
     if not Path(opts.raw_dir).is_dir():
         raise ParameterError(f"--raw {opts.raw_dir}: no such folder")
+    if not opts.suppression and Path(opts.out_dir).resolve() == paths.OUTPUTS.resolve():
+        raise ParameterError(f"--no-suppression: papers without disclosure control are NOT FOR PUBLICATION, so "
+                             f"they are never written into outputs/, the folder that is published; use the "
+                             f"default (--out {paths.INTERNAL.name}/) or another folder")
 
 
 def validate_step(opts: BuildOptions, log=print):
@@ -211,7 +217,8 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
 
     def meanwhile():  # the build's own work, on this process's core while the papers execute
         validation.finish()  # Great Expectations, when the data are not from the cache
-        values.append(values_for_build(staged_processed, area.name, opts.period, opts.neighbour_model, opts.raw_dir))
+        values.append(values_for_build(staged_processed, area.name, opts.period, opts.neighbour_model, opts.raw_dir,
+                                        opts.suppression))
 
     # executed notebooks are staged too: papers may run before validation has passed
     executed, staged_executed = processed_dir / "executed", processed_dir / ".staging-executed"
@@ -237,11 +244,15 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
                              if ok else ""))
     write_values(values[0], staging / "values.csv")  # what the papers state, for `cypp diff OLD NEW`
     (staging / "validation.html").write_text(validation.page, encoding="utf-8")
-    (staging / "revisions.html").write_text(_revisions_page(provenance, area.name), encoding="utf-8")
+    (staging / "revisions.html").write_text(_revisions_page(provenance, area.name, opts.suppression),
+                                                encoding="utf-8")
     (staging / "index.html").write_text(
         index_html([(f"{s.slug}.html", s.title, s.description) for s in specs], provenance,
                    parameters.meeting_date(opts.meeting_date)), encoding="utf-8")
     (staging / "accessibility.html").write_text(accessibility_html(provenance), encoding="utf-8")
+    if not opts.suppression:  # every page of an internal build says so, in its title and at the top
+        for f in staging.glob("*.html"):
+            f.write_text(mark_not_for_publication(f.read_text(encoding="utf-8")), encoding="utf-8")
     outputs = {f.name: fingerprint.file_digest(f) for f in sorted(staging.iterdir())}
     for f in staged_processed.iterdir():
         os.replace(f, processed_dir / f.name)
@@ -278,7 +289,7 @@ def _keep_executed(staged: Path, executed: Path) -> None:
 def _options(opts: BuildOptions) -> dict:
     return {"area": opts.area, "period": str(opts.period), "neighbour_model": opts.neighbour_model,
             "meeting_date": parameters.meeting_date(opts.meeting_date), "priorities": str(opts.priorities),
-            "raw_dir": Path(opts.raw_dir).name}
+            "raw_dir": Path(opts.raw_dir).name, "suppression": bool(opts.suppression)}
 
 
 def _intact(out_dir: Path, outputs: dict) -> bool:
@@ -374,10 +385,12 @@ def _paper_key(spec: PaperSpec, pkey: str, provenance: dict) -> str:
                               fingerprint.file_digest(NOTEBOOKS / spec.notebook), provenance.get("raw_dir"))
 
 
-def _revisions_page(provenance: dict, area: str) -> str:
+def _revisions_page(provenance: dict, area: str, suppression: bool = True) -> str:
     from cypp_lib.revisions import page
 
-    return page(provenance, area)
+    cat = load_catalogue()
+    withheld = frozenset(i.id for i in cat.statistics() if suppression and cat.disclosure_rules[i.disclosure].hides)
+    return page(provenance, area, withheld)
 
 
 def summary_table(record: dict, out_dir: Path) -> str:

@@ -109,8 +109,11 @@ def records(changes: pd.DataFrame) -> list[dict]:
     return [{k: (int(v) if k == "year" and v is not None else v) for k, v in r.items()} for r in out.to_dict("records")]
 
 
-def page(provenance: dict, area: str) -> str:
-    """An accessible, self-contained HTML page: revisions between deliveries and since the last build."""
+def page(provenance: dict, area: str, withheld: frozenset = frozenset()) -> str:
+    """An accessible, self-contained HTML page: revisions between deliveries and since the last build.
+
+    Rows of the `withheld` indicators (those under a disclosure rule that hides small counts) are
+    left out: an earlier and a later value side by side could give a hidden small number away."""
     from html import escape
 
     def table(rows: list[dict], caption: str) -> str:
@@ -128,7 +131,13 @@ def page(provenance: dict, area: str) -> str:
 
     vintage = provenance.get("vintage_revisions", [])
     since = provenance.get("revisions", {})
-    own = [r for r in vintage if str(r["area_name"]).casefold() == area.casefold()]
+    own = [r for r in vintage if str(r["area_name"]).casefold() == area.casefold() and r["indicator"] not in withheld]
+    since_rows = [r for r in since.get("rows", [])
+                  if str(r["area_name"]).casefold() == area.casefold() and r["indicator"] not in withheld]
+    held = sorted({r["indicator"] for r in (*vintage, *since.get("rows", [])) if r["indicator"] in withheld})
+    held_text = (f"<p>Not listed: changes to {len(held)} indicator(s) under a small-count disclosure rule "
+                 f"({escape(', '.join(held))}), because an earlier and a later value side by side could give a "
+                 "hidden small number away.</p>" if held else "")
     since_text = ("This is the first build in this folder: there is no earlier build to compare with."
                   if not since.get("compared") else
                   f"{since.get('count', 0):,} value(s) differ from the last good build: "
@@ -143,8 +152,8 @@ deliveries differ by more than the rounding of the coarser one (54 and 53.6 are 
 {table(own, f"Changes for {area}")}
 <h2>Since the last build</h2>
 <p>{escape(since_text)}</p>
-{table([r for r in since.get("rows", []) if str(r["area_name"]).casefold() == area.casefold()][:500], f"Changes for {area} since the last build")}
-"""
+{table(since_rows[:500], f"Changes for {area} since the last build")}
+{held_text}"""
     return shell("Revisions: what later deliveries changed", body, bool(provenance.get("demo")))
 
 

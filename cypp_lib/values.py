@@ -109,12 +109,13 @@ def paper_values(paper, indicators=None) -> pd.DataFrame:
 
 
 def values_for_build(processed_dir, area: str = "Lewisham", period="latest", neighbour_model: str = "2025",
-                     raw_dir=None) -> pd.DataFrame:
+                     raw_dir=None, suppression: bool = True) -> pd.DataFrame:
     """values.csv of a build: `paper_values` for every statistic, with the papers' parameters
     (Paper.open checks them and raises ParameterError)."""
     from cypp_lib.report import Paper
 
-    paper = Paper.open(processed_dir, area=area, period=period, neighbour_model=neighbour_model, raw_dir=raw_dir)
+    paper = Paper.open(processed_dir, area=area, period=period, neighbour_model=neighbour_model, raw_dir=raw_dir,
+                       suppression=suppression)
     return paper_values(paper)
 
 

@@ -62,10 +62,9 @@ def _no_dataset(entry):
     (_drop_definition, r"take_up_2yo.*missing required field\(s\) definition"),
     (_bad_polarity, r"'polarity' is 'up'; expected one of"),
     (_wrong_ci_method, r"take_up_2yo.*'ci_method' is 'byars'; expected 'wilson' for a proportion"),
-    (_no_disclosure, r"take_up_2yo.*missing required field 'disclosure' for a statistic"),
     (_unknown_disclosure, r"'disclosure' is 'secret'; expected a rule named in disclosure_rules"),
     (_no_dataset, r"take_up_2yo.*source needs a 'dataset'"),
-], ids=["unknown field", "missing required field", "bad polarity", "wrong CI method", "no disclosure rule",
+], ids=["unknown field", "missing required field", "bad polarity", "wrong CI method",
         "unknown disclosure rule", "no dataset"])
 def test_malformed_entry_is_rejected_with_indicator_and_field_named(mutate, message):
     doc = copy.deepcopy(DOC)
@@ -119,3 +118,33 @@ def test_every_statistic_has_data_in_the_demo_set(demo_processed):
     ok = table[(table["status"] == "ok") & (table["area_name"] == "Lewisham")]
     missing = [i.id for i in load_catalogue().statistics() if i.id not in set(ok["indicator"])]
     assert not missing, f"no demo data for {missing}"
+
+
+def test_an_indicator_without_a_disclosure_rule_gets_the_safe_default():
+    doc = copy.deepcopy(DOC)
+    del doc["indicators"][1]["disclosure"]  # take_up_2yo, published
+    cat = parse_catalogue(doc)
+    rule = cat.disclosure_rules[cat["take_up_2yo"].disclosure]
+    assert rule.name == "small_counts" and rule.suppress == (1, 4) and rule.secondary
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"suppress": [0, 4]}, r"disclosure rule 'small_counts': field 'suppress' is \[0, 4\]; expected \[smallest"),
+    ({"suppress": 4}, r"field 'suppress' is 4"),
+    ({"zero": "hide"}, r"field 'zero' is 'hide'; expected one of \['show', 'suppress'\]"),
+    ({"round_to": 1}, r"field 'round_to' is 1; expected a whole number of 2 or more"),
+    ({"threshold": 5}, r"disclosure rule 'small_counts': unknown field\(s\) threshold"),
+], ids=["zero in range", "not a range", "bad zero", "round to 1", "unknown field"])
+def test_malformed_disclosure_rule_is_rejected(change, message):
+    doc = copy.deepcopy(DOC)
+    doc["disclosure_rules"]["small_counts"].update(change)
+    with pytest.raises(CatalogueError, match=message):
+        parse_catalogue(doc)
+
+
+def test_disclosure_rules_say_what_they_do():
+    rules = load_catalogue().disclosure_rules
+    assert rules["small_counts"].text().startswith("Counts of 1-4, and rates or percentages built on them, are "
+                                                   "shown as c")
+    assert "rounded to the nearest 5" in rules["small_counts_rounded"].text()
+    assert not rules["published"].hides and "stay suppressed" in rules["published"].text()

@@ -27,7 +27,56 @@ FREQUENCIES = {"annual", "quarterly", "monthly", "termly"}
 #: The interval method each value type uses (when the source gives the counts it needs).
 CI_METHODS = {"proportion": "wilson", "rate": "byars", "count": "byars", "mean": "t"}
 #: Fields a statistic (not an evidence entry) must have.
-STATISTIC_FIELDS = ("numerator", "denominator", "ci_method", "frequency", "disclosure", "year_type")
+STATISTIC_FIELDS = ("numerator", "denominator", "ci_method", "frequency", "year_type")
+#: The disclosure rule of a statistic whose entry names none: the safe one.
+DEFAULT_DISCLOSURE = "small_counts"
+#: What a rule may do with a true zero.
+ZERO_HANDLING = {"show", "suppress"}
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """A disclosure rule (catalogue `disclosure_rules:`), applied by cypp_lib.disclosure to every
+    number that leaves cypp.
+
+    suppress: the smallest and largest count shown as c ([1, 4]), or None when cypp hides
+    nothing itself (the publisher's own c stays c whatever the rule). A rate or percentage is
+    hidden with its numerator; `complement` also hides a percentage whose denominator minus
+    numerator is in the range. `zero`: "show" (a true zero is published) or "suppress".
+    `secondary`: protect hidden cells of a breakdown that sums to a total by hiding more cells.
+    `round_to`: counts (a count's value, numerators, denominators) rounded to this base, halves
+    up (None: not rounded); rates and percentages are computed from the unrounded counts."""
+
+    name: str
+    describe: str
+    suppress: tuple[int, int] | None = None
+    zero: str = "show"
+    complement: bool = True
+    secondary: bool = True
+    round_to: int | None = None
+
+    @property
+    def hides(self) -> bool:
+        return self.suppress is not None or self.zero == "suppress" or bool(self.round_to)
+
+    def text(self) -> str:
+        """The rule in one sentence, for a paper's appendix."""
+        if not self.hides:
+            return "cypp hides nothing itself; values the publisher suppressed stay suppressed (c)."
+        parts = []
+        if self.suppress:
+            lo, hi = self.suppress
+            parts.append(f"counts of {lo}-{hi}, and rates or percentages built on them, are shown as c"
+                         + (" (so is a percentage whose denominator minus numerator is "
+                            f"{lo}-{hi})" if self.complement else ""))
+        if self.zero == "suppress":
+            parts.append("zeros are shown as c")
+        if self.secondary:
+            parts.append("in a breakdown that adds up to a total, further cells are hidden so that no hidden "
+                         "cell can be worked out by subtraction")
+        if self.round_to:
+            parts.append(f"counts are rounded to the nearest {self.round_to}")
+        return "; ".join(parts).capitalize() + "."
 
 
 @dataclass(frozen=True)
@@ -68,7 +117,7 @@ class Indicator:
     denominator: str = ""  # definition of the denominator (text)
     ci_method: str = ""
     frequency: str = ""
-    disclosure: str = ""
+    disclosure: str = DEFAULT_DISCLOSURE
     source: Source | None = None
     earlier_vintages: tuple[Source, ...] = ()  # earlier deliveries, compared in the revisions report
     valid_range: tuple[float, float] | None = None  # plausible published values; default 0-100 for %
@@ -126,6 +175,10 @@ class Breakdown:
     outcome: int | None = None
     population: str = ""  # who is counted, for sentences: "16-17 year olds"
     statement: str = ""  # what the value counts, for sentences: "were NEET or their activity was not known"
+    # The indicator whose counts are the groups' counts added up (the groups cover everyone, once
+    # each), if the data have one: then a cell hidden in one group could be recovered by
+    # subtraction, so cypp_lib.disclosure hides more (secondary suppression).
+    total: str | None = None
 
     @property
     def indicators(self) -> list[str]:
@@ -146,7 +199,7 @@ class Catalogue:
     priorities: dict[int, str]
     outcomes: dict[int, str]
     themes: dict[str, str]
-    disclosure_rules: dict[str, str] = field(default_factory=dict)
+    disclosure_rules: dict[str, DisclosureRule] = field(default_factory=dict)
     gaps: tuple[Gap, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
 
@@ -274,7 +327,7 @@ def parse_catalogue(doc: dict, origin: str = "catalogue", manifest: dict[str, Ra
     priorities = {int(k): v for k, v in doc.get("priorities", {}).items()}
     outcomes = {int(k): v for k, v in doc.get("outcomes", {}).items()}
     themes = dict(doc.get("themes", {}))
-    rules = dict(doc.get("disclosure_rules", {}))
+    rules = {name: _rule(name, raw, origin) for name, raw in (doc.get("disclosure_rules") or {}).items()}
     unknown = sorted(set(doc) - {"priorities", "outcomes", "themes", "disclosure_rules", "gaps", "breakdowns",
                                    "indicators"})
     if unknown:
@@ -306,6 +359,27 @@ def parse_catalogue(doc: dict, origin: str = "catalogue", manifest: dict[str, Ra
     if len(set(ids)) < len(ids):
         raise CatalogueError(f"{origin}: breakdown {next(i for i in ids if ids.count(i) > 1)!r}: duplicate id")
     return Catalogue(indicators, priorities, outcomes, themes, rules, gaps, breakdowns)
+
+
+def _rule(name: str, raw, origin: str) -> DisclosureRule:
+    where = f"{origin}: disclosure rule {name!r}"
+    if not isinstance(raw, dict) or not raw.get("describe"):
+        raise CatalogueError(f"{where}: expected a mapping with 'describe' (and suppress, zero, complement, "
+                             f"secondary, round_to); found {raw!r}")
+    rule = _build(DisclosureRule, {"name": name, **raw}, where)
+    s = rule.suppress
+    if s is not None:
+        if not (isinstance(s, (list, tuple)) and len(s) == 2 and all(isinstance(v, int) for v in s)
+                and 1 <= s[0] <= s[1]):
+            raise CatalogueError(f"{where}: field 'suppress' is {s!r}; expected [smallest, largest] counts shown "
+                                 "as c, whole numbers from 1 (e.g. [1, 4]), or null")
+        rule = replace(rule, suppress=(int(s[0]), int(s[1])))
+    if rule.zero not in ZERO_HANDLING:
+        raise CatalogueError(f"{where}: field 'zero' is {rule.zero!r}; expected one of {sorted(ZERO_HANDLING)}")
+    if rule.round_to is not None and not (isinstance(rule.round_to, int) and rule.round_to >= 2):
+        raise CatalogueError(f"{where}: field 'round_to' is {rule.round_to!r}; expected a whole number of 2 or "
+                             "more (e.g. 5) or null")
+    return rule
 
 
 def _with_format(src: Source, where: str, manifest: dict[str, RawFile] | None) -> Source:
@@ -355,8 +429,13 @@ def _breakdown(raw, n: int, origin: str, indicators: dict[str, Indicator], outco
                              f"({', '.join(b.indicators)})")
     if b.outcome is not None and b.outcome not in outcomes:
         raise CatalogueError(f"{where}: field 'outcome' is {b.outcome!r}; expected null or one of 1-{max(outcomes)}")
+    if b.total is not None:
+        if b.total not in indicators:
+            raise CatalogueError(f"{where}: total {b.total!r} is not an indicator in the catalogue")
+        if b.total in b.indicators:
+            raise CatalogueError(f"{where}: total {b.total!r} is the sum of the groups, so it cannot be one of them")
     r = indicators[b.reference]
-    for g in b.groups:
+    for g in (*b.groups, *([BreakdownGroup("total", b.total)] if b.total else [])):
         i = indicators[g.indicator]
         if not i.is_statistic:
             raise CatalogueError(f"{where}: group {g.label!r}: {i.id} is an evidence entry, not a statistic")

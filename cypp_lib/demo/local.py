@@ -1,7 +1,10 @@
 """Demo local extracts for Lewisham only, in the templates of docs/local-extracts.md:
 
 - local/camhs_waiting_times.csv: monthly CAMHS referrals received and first appointments (with
-  those within 18 weeks), April 2019 to October 2025;
+  those within 18 weeks), April 2019 to October 2025, the first appointments also split into
+  looked-after children and the others (groups that add up to the total, so that papers show
+  small-count and secondary suppression: only 15-25 looked-after children a year, of whom a few
+  wait longer than 18 weeks);
 - local/early_help.csv: monthly early help assessments started and episodes closed (with those
   closed with needs met), same months;
 - local/participation_log.csv: about twenty participation and co-production activities a year.
@@ -26,6 +29,9 @@ FIRST, LAST = (2019, 4), (2025, 10)  # months covered (the 2025-26 year is incom
 NOTE = "DEMONSTRATION DATA - synthetic, not a real extract"
 #: Share of first appointments within 18 weeks, by financial year (ending in).
 WITHIN_18 = {2020: 0.64, 2021: 0.55, 2022: 0.58, 2023: 0.66, 2024: 0.72, 2025: 0.76, 2026: 0.78}
+#: Looked-after children's share of first appointments and their share seen within 18 weeks.
+LOOKED_AFTER_SHARE = 0.018
+LOOKED_AFTER_WITHIN = {2020: 0.70, 2021: 0.66, 2022: 0.74, 2023: 0.80, 2024: 0.86, 2025: 0.88, 2026: 0.88}
 #: Share of early help closures with needs met, by financial year (ending in).
 NEEDS_MET = {2020: 0.66, 2021: 0.63, 2022: 0.67, 2023: 0.70, 2024: 0.72, 2025: 0.74, 2026: 0.75}
 
@@ -86,9 +92,9 @@ def _month_end(y: int, m: int) -> date:
     return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
 
 
-def _counts_row(area: geo.Area, y: int, m: int, measure: str, num: int, den: int | None) -> dict:
+def _counts_row(area: geo.Area, y: int, m: int, measure: str, num: int, den: int | None, group: str = "") -> dict:
     return {"area_code": area.code, "area_name": area.name, "period_start": date(y, m, 1).isoformat(),
-            "period_end": _month_end(y, m).isoformat(), "measure": measure, "numerator": str(num),
+            "period_end": _month_end(y, m).isoformat(), "measure": measure, "group": group, "numerator": str(num),
             "denominator": "" if den is None else str(den), "notes": NOTE}
 
 
@@ -100,9 +106,11 @@ def _level(y: int, m: int, growth: float) -> float:
     return (1 + growth) ** t * season * covid
 
 
-def _monthly_rows(area: geo.Area, name: str, count: tuple[str, float, float], share: tuple[str, float, float, dict]):
+def _monthly_rows(area: geo.Area, name: str, count: tuple[str, float, float], share: tuple[str, float, float, dict],
+                  looked_after: bool = False):
     """Per month: a count measure (Poisson around a trend) and a share measure (Binomial of a
-    second Poisson total, at the financial year's level)."""
+    second Poisson total, at the financial year's level); with looked_after, the share measure
+    also split into looked-after children and the others (the groups add up to the total)."""
     count_measure, count_base, count_growth = count
     share_measure, share_base, share_growth, levels = share
     rows = []
@@ -112,12 +120,21 @@ def _monthly_rows(area: geo.Area, name: str, count: tuple[str, float, float], sh
         total = int(rng.poisson(share_base * _level(y, m, share_growth)))
         p = float(np.clip(levels[_fy(y, m)] + rng.normal(0, 0.03), 0, 1))
         rows.append(_counts_row(area, y, m, count_measure, counted, None))
-        rows.append(_counts_row(area, y, m, share_measure, int(rng.binomial(total, p)), total))
+        if not looked_after:
+            rows.append(_counts_row(area, y, m, share_measure, int(rng.binomial(total, p)), total))
+            continue
+        lac = int(rng.binomial(total, LOOKED_AFTER_SHARE))
+        lac_within = int(rng.binomial(lac, LOOKED_AFTER_WITHIN[_fy(y, m)]))
+        others_within = int(rng.binomial(total - lac, p))
+        rows.append(_counts_row(area, y, m, share_measure, lac_within + others_within, total))
+        rows.append(_counts_row(area, y, m, share_measure, lac_within, lac, "Looked after"))
+        rows.append(_counts_row(area, y, m, share_measure, others_within, total - lac, "Not looked after"))
     return rows
 
 
 def camhs_rows(area: geo.Area) -> list[dict]:
-    return _monthly_rows(area, "camhs", ("referrals_received", 135, 0.04), ("seen_within_18_weeks", 100, 0.03, WITHIN_18))
+    return _monthly_rows(area, "camhs", ("referrals_received", 135, 0.04), ("seen_within_18_weeks", 100, 0.03, WITHIN_18),
+                         looked_after=True)
 
 
 def early_help_rows(area: geo.Area) -> list[dict]:

@@ -89,7 +89,41 @@ def appendix_html(paper) -> str:
         + (f"<p>Data quality warnings (these values were excluded):</p><ul>{warnings}</ul>" if warnings else
            "<p>No data quality warnings.</p>")
         + revisions_html(paper)
+        + disclosure_html(paper)
         + METHODS_HTML)
+
+
+def _shown_indicators(paper) -> list[str]:
+    """The indicators this paper read or judged so far (its sections, scorecards and charts), in
+    catalogue order."""
+    used = {k[0] for k in paper._by_key} | set(paper._assessed)
+    return [i.id for i in paper.catalogue.statistics() if i.id in used]
+
+
+def disclosure_html(paper) -> str:
+    """Which disclosure rule applied to this paper's indicators and how many cells each hid, in
+    the areas the paper shows (cypp_lib.disclosure)."""
+    summary = paper.disclosure
+    if summary is None:
+        return ""
+    ids = _shown_indicators(paper)
+    areas = [paper.area.code, *(c for _, c in paper.comparators()), *(n.code for n in paper.neighbours)]
+    counts = summary.counts(ids, areas)
+    rows = [[name, summary.rules[name].text(), f"{c['indicators']}", f"{c['primary']:,}", f"{c['secondary']:,}",
+             f"{c['publisher']:,}", f"{c['rounded']:,}"] for name, c in counts.items()]
+    df = pd.DataFrame(rows, columns=["Rule", "What it does", "Indicators", "Hidden: small counts",
+                                     "Hidden: secondary", "Suppressed by the publisher", "Counts rounded"])
+    if summary.enabled:
+        lede = ("Disclosure control: no number in this paper, its charts, alt text or CSV downloads can identify a "
+                "child. Each indicator's rule (in the catalogue) was applied before anything was shown; cells are "
+                f"counted over {esc(paper.area.name)} and the areas it is compared with, all periods.")
+    else:
+        lede = ("<strong>Disclosure control was not applied: this is an internal working paper, NOT FOR "
+                "PUBLICATION.</strong> Small numbers are shown; only what the publisher suppressed is hidden. "
+                "The table shows the rules a published paper applies; here cypp hid nothing itself.")
+    return (f"<p>{lede}</p>" + table(df, caption="Disclosure control: rules applied and cells hidden",
+                                     numeric=("Indicators", "Hidden: small counts", "Hidden: secondary",
+                                              "Suppressed by the publisher", "Counts rounded"), download=False))
 
 
 def revisions_html(paper) -> str:

@@ -79,48 +79,70 @@ class Chart:
 
 
 def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> tuple:
-    """series: {label: frame with year, period, value[, lower_95, upper_95]}, first = the area.
+    """series: {label: frame with year, period, value[, lower_95, upper_95, status]}, first = the area.
 
+    A row whose status is "c" (hidden by disclosure control or by the publisher) is a gap in its
+    line, marked "c" above the axis, "c" in the data table and named in the alt text.
     Returns (Chart, alt text, wide data table).
     """
     alt_parts = []
     all_years = sorted({int(y) for s in series.values() for y in s["year"]})
     labels = {}
-    lines = []  # (position, name, the rows drawn)
+    lines = []  # (position, name, the rows drawn, the years hidden)
+    hidden = {}
     for i, (name, s) in enumerate(series.items()):
-        s = s.dropna(subset=["value"]).sort_values("year")
-        if s.empty:
+        s = s.sort_values("year")
+        c = s[s["status"] == "c"] if "status" in s else s.iloc[0:0]
+        hidden[name] = set(c["year"].astype(int))
+        for y, period in zip(c["year"], c["period"]):
+            labels.setdefault(int(y), period)
+        shown = s.dropna(subset=["value"])
+        if shown.empty and c.empty:
             continue
-        lines.append((i, name, s))
-        first, last = s.iloc[0], s.iloc[-1]
-        alt_parts.append(f"{name}: {fmt(first['value'])} in {first['period']} to {fmt(last['value'])} in {last['period']}")
-        for y, period in zip(s["year"], s["period"]):
+        if not shown.empty:
+            first, last = shown.iloc[0], shown.iloc[-1]
+            alt_parts.append(f"{name}: {fmt(first['value'])} in {first['period']} to {fmt(last['value'])} in "
+                             f"{last['period']}")
+        if not c.empty:
+            alt_parts.append(f"{name}: no value shown (c, hidden to protect confidentiality) for "
+                             + ", ".join(c["period"]))
+        lines.append((i, name, s[s["value"].notna() | (s["status"] == "c") if "status" in s else s["value"].notna()],
+                      shown))
+        for y, period in zip(shown["year"], shown["period"]):
             labels.setdefault(int(y), period)
     alt = f"Line chart of {title}. " + "; ".join(alt_parts) + "."
     wide = pd.DataFrame({"Period": [labels[y] for y in sorted(labels)]})
     for name, s in series.items():
         vals = dict(zip(s["year"].astype(int), s["value"]))
-        wide[name] = [fmt(vals.get(y)) if vals.get(y) == vals.get(y) and y in vals else "no data" for y in sorted(labels)]
+        wide[name] = ["c" if y in hidden.get(name, ()) else
+                      fmt(vals.get(y)) if vals.get(y) == vals.get(y) and y in vals else "no data" for y in sorted(labels)]
 
     def draw():
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        for i, name, s in lines:
+        for i, name, s, shown in lines:
             colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
             ax.plot(s["year"], s["value"], marker=marker, color=colour, linewidth=2.5 if i == 0 else 1.5,
-                    label=name)
+                    label=name)  # a c row is NaN: the line breaks there
             if i == 0 and "lower_95" in s and s["lower_95"].notna().any():
                 ax.fill_between(s["year"].astype(float), s["lower_95"], s["upper_95"], color=colour, alpha=0.15,
                                 label=f"{name} 95% confidence interval")
-            last = s.iloc[-1]
-            ax.annotate(name, (last["year"], last["value"]), xytext=(6, 0), textcoords="offset points",
-                        va="center", fontsize=8, color="#0b0c0c")
+            for y in sorted(hidden[name]):
+                ax.annotate("c", (y, 0), xycoords=("data", "axes fraction"), xytext=(0, 4 + 11 * i),
+                            textcoords="offset points", ha="center", fontsize=9, fontweight="bold", color=colour)
+            if not shown.empty:
+                last = shown.iloc[-1]
+                ax.annotate(name, (last["year"], last["value"]), xytext=(6, 0), textcoords="offset points",
+                            va="center", fontsize=8, color="#0b0c0c")
+        if any(hidden.values()):
+            ax.plot([], [], linestyle="none", marker="$c$", color="#0b0c0c",
+                    label="c: value hidden to protect confidentiality")
         ax.set_xticks(all_years, [labels.get(y, str(y)) for y in all_years], rotation=45, ha="right", fontsize=8)
         ax.set_ylabel(unit)
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.12, 1))
         ax.grid(axis="y", color="#dddddd")
         return fig
 
-    drawn = [(name, s[[c for c in ("year", "period", "value", "lower_95", "upper_95") if c in s]])
+    drawn = [(name, s[[c for c in ("year", "period", "value", "lower_95", "upper_95", "status") if c in s]])
              for name, s in series.items()]
     return Chart(_content_key("trend", title, unit, alt, wide, *[p for pair in drawn for p in pair]), draw), alt, wide
 
@@ -129,13 +151,22 @@ def neighbour_chart(rows: pd.DataFrame, area: str, title: str, unit: str, fmt, e
     """rows: name, value[, lower_95, upper_95] for the area and its neighbours in one period.
 
     Returns (Chart, alt text, data table)."""
+    hidden = rows[rows["status"] == "c"] if "status" in rows else rows.iloc[0:0]
     rows = rows.dropna(subset=["value"]).sort_values("value").reset_index(drop=True)
+    if not hidden.empty:  # hidden values (c) sit below the bars, with no bar, marked c
+        rows = pd.concat([hidden.sort_values("name", ascending=False), rows], ignore_index=True)
     has_england = england is not None and england == england
-    order = "; ".join(f"{n} {fmt(v)}" for n, v in zip(rows["name"][::-1], rows["value"][::-1]))
-    alt = f"Bar chart of {title}, highest first: {order}." + (f" England: {fmt(england)}." if has_england else "")
-    data = pd.DataFrame({"Area": rows["name"][::-1], "Value": [fmt(v) for v in rows["value"][::-1]]})
+
+    def shown(v) -> str:
+        return fmt(v) if v == v else "c"
+
+    order = "; ".join(f"{n} {shown(v)}" for n, v in zip(rows["name"][::-1], rows["value"][::-1]))
+    alt = (f"Bar chart of {title}, highest first: {order}." + (f" England: {fmt(england)}." if has_england else "")
+           + (" c: value hidden to protect confidentiality, no bar." if not hidden.empty else ""))
+    data = pd.DataFrame({"Area": rows["name"][::-1], "Value": [shown(v) for v in rows["value"][::-1]]})
     if "lower_95" in rows and rows["lower_95"].notna().any():
-        data["95% interval"] = [f"{fmt(lo)} to {fmt(up)}" for lo, up in zip(rows["lower_95"][::-1], rows["upper_95"][::-1])]
+        data["95% interval"] = [f"{fmt(lo)} to {fmt(up)}" if lo == lo else ("c" if v != v else "")
+                                for lo, up, v in zip(rows["lower_95"][::-1], rows["upper_95"][::-1], rows["value"][::-1])]
 
     def draw():
         fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.2))
@@ -147,7 +178,8 @@ def neighbour_chart(rows: pd.DataFrame, area: str, title: str, unit: str, fmt, e
                         xerr=[rows["value"] - rows["lower_95"], rows["upper_95"] - rows["value"]],
                         fmt="none", ecolor="#0b0c0c", capsize=3, linewidth=1)
         for i, v in enumerate(rows["value"]):
-            ax.annotate(fmt(v), (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(shown(v), (v if v == v else 0, i), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=8, fontweight="normal" if v == v else "bold")
         if has_england:
             ax.axvline(england, color=PALETTE[1], linestyle="--", linewidth=1.5)
             ax.annotate(f"England {fmt(england)}", (england, len(rows) - 0.5), xytext=(3, 4),

@@ -41,6 +41,7 @@ from matplotlib.patches import Patch
 from cypp_lib import geography as geo
 from cypp_lib import stats
 from cypp_lib.catalogue import Breakdown, Indicator
+from cypp_lib.report import suppressed
 from cypp_lib.report.charts import PALETTE, figure_html, plt
 from cypp_lib.report.compare import compare, missing
 from cypp_lib.report.html import esc, table
@@ -52,7 +53,7 @@ STATUS_WORDS = {"c": "suppressed by the publisher to protect confidentiality (c)
                 "u": "flagged as unreliable (u)", "missing": "not published"}
 COLUMNS = ["area", "area_code", "group", "indicator", "is_reference", "year", "period", "status", "value",
            "lower_95", "upper_95", "numerator", "denominator", "gap", "gap_lower_95", "gap_upper_95",
-           "gap_comparison", "ratio", "ratio_lower_95", "ratio_upper_95"]
+           "gap_comparison", "ratio", "ratio_lower_95", "ratio_upper_95", "how"]
 
 
 def _html(text: str):
@@ -91,10 +92,10 @@ def _row(paper, ind_id: str, year: int, code: str) -> dict:
     s = s[s["year"] == year]
     if s.empty:
         return {"status": "missing", "period": "", "value": np.nan, "lower_95": np.nan, "upper_95": np.nan,
-                "numerator": np.nan, "denominator": np.nan}
+                "numerator": np.nan, "denominator": np.nan, "how": ""}
     r = s.iloc[0]
     ok = r["status"] == "ok"
-    return {"status": r["status"], "period": r["period"],
+    return {"status": r["status"], "period": r["period"], "how": str(r.get("disclosure", "") or ""),
             **{c: float(r[c]) if ok and not missing(r[c]) else np.nan
                for c in ("value", "lower_95", "upper_95", "numerator", "denominator")}}
 
@@ -214,7 +215,9 @@ def _value_words(ind: Indicator, r: pd.Series) -> str:
     return f"{ind.format(r['value'])}{ci}"
 
 
-def _status_words(status: str) -> str:
+def _status_words(status: str, how: str = "") -> str:
+    if status == "c":  # who hid it and why (cypp_lib.disclosure)
+        return suppressed.words(how or "publisher")
     return STATUS_WORDS.get(status, "not available")
 
 
@@ -256,7 +259,7 @@ def reference_sentence(paper, breakdown: Breakdown, table_: pd.DataFrame) -> str
     r = table_[(table_["area_code"] == paper.area.code) & (table_["group"] == group.label)].iloc[0]
     if r["status"] != "ok":
         return (f"In {r['period']}, {area}'s figure for {_who(breakdown, group)} (the reference group) is "
-                f"{_status_words(r['status'])}, so no gap to it can be given.")
+                f"{_status_words(r['status'], r.get('how', ''))}, so no gap to it can be given.")
     text = (f"In {r['period']}, {_value_words(ind, r)} of {area}'s {_who(breakdown, group)} "
             f"{breakdown.statement or 'had this outcome'}")
     eng = _england_row(table_, group.label)
@@ -275,7 +278,7 @@ def group_sentence(paper, breakdown: Breakdown, table_: pd.DataFrame, group) -> 
     mine = table_[(table_["area_code"] == paper.area.code)].set_index("group")
     r, ref = mine.loc[group.label], mine.loc[ref_group.label]
     if r["status"] != "ok":
-        return f"{area}'s figure for {_who(breakdown, group)} is {_status_words(r['status'])}."
+        return f"{area}'s figure for {_who(breakdown, group)} is {_status_words(r['status'], r.get('how', ''))}."
     head = f"Of {_those(group)}, {_value_words(ind, r)} {breakdown.statement or 'had this outcome'}"
     if ref["status"] != "ok":
         return head + "."
@@ -310,10 +313,29 @@ def _nothing_sentence(paper, breakdown: Breakdown) -> str:
         when = "" if paper.period == "latest" else f" for the period ending in {paper.period}"
         return f"No figure for any group of this breakdown is published for {area}{when}."
     latest = rows[rows["year"] == rows["year"].max()]
-    by_group = dict(zip(latest["indicator"], latest["status"]))
-    words = [f"{g.label}: {_status_words(by_group.get(g.indicator, 'missing'))}" for g in breakdown.groups]
+    how = latest["disclosure"] if "disclosure" in latest else pd.Series("", index=latest.index)
+    by_group = {i: (st, h) for i, st, h in zip(latest["indicator"], latest["status"], how)}
+    words = [f"{g.label}: {_status_words(*by_group.get(g.indicator, ('missing', '')))}" for g in breakdown.groups]
     return (f"In {latest['period'].iloc[0]}, no group of this breakdown has a published figure for {area} "
             f"({'; '.join(words)}), so no comparison can be made.")
+
+
+def _later_hidden(paper, breakdown: Breakdown, year: int | None) -> str:
+    """A sentence on later periods whose group figures for the area are hidden (c), if any."""
+    if year is None:
+        return ""
+    parts = []
+    for g in breakdown.groups:
+        for _, r in suppressed.later_hidden(paper, g.indicator, year).iterrows():
+            parts.append((int(r["year"]), r["period"], f"{_who(breakdown, g)} ({suppressed.row_words(paper, g.indicator, r)})"))
+    if not parts:
+        return ""
+    by_year = {}
+    for y, period, text in sorted(parts):
+        by_year.setdefault((y, period), []).append(text)
+    return " ".join(f"In {period}, the figures for {' and for '.join(texts)} "
+                    "cannot be shown, so this section shows the latest year that can."
+                    for (_, period), texts in by_year.items())
 
 
 def breakdown_sentences(paper, breakdown: Breakdown, table_: pd.DataFrame | None = None) -> list[str]:
@@ -387,6 +409,8 @@ def breakdown_chart(data: pd.DataFrame, groups: list[str], series: list[str], un
 
 
 def _cell(ind: Indicator, r: pd.Series) -> str:
+    if r["status"] == "c":
+        return "c"
     return ind.format(r["value"]) if r["status"] == "ok" else STATUS_WORDS.get(r["status"], r["status"])
 
 
@@ -451,6 +475,9 @@ def breakdown_section(paper, breakdown: Breakdown, level: int = 4):
             + (f" Caveats: {esc(caveats)}" if caveats else "") + "</p>"]
     t = breakdown_table(paper, breakdown)
     html += [f"<p>{esc(s)}</p>" for s in breakdown_sentences(paper, breakdown, t)]
+    later = _later_hidden(paper, breakdown, breakdown_year(paper, breakdown))
+    if later:
+        html.append(f"<p>{esc(later)}</p>")
     if t.empty:
         return _html("".join(html))
     mine = t[t["area_code"] == paper.area.code]

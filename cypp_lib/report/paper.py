@@ -9,15 +9,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cypp_lib import disclosure, parameters, paths, stats
 from cypp_lib import geography as geo
-from cypp_lib import parameters, paths, stats
 from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
-from cypp_lib.document import TOC_MARKER
+from cypp_lib.document import TOC_MARKER, internal_banner
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
 from cypp_lib.report.assess import Assessment, assess, comparator_groups, usable_rows
 from cypp_lib.report.compare import change_words, missing
 from cypp_lib.report.html import esc, table
+from cypp_lib.report.suppressed import note as hidden_note
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
                "The numbers are invented and are not official statistics. Do not quote them.")
@@ -67,6 +68,7 @@ class Paper:
     neighbours: list = field(default_factory=list)
     meeting_date: str = ""
     region: geo.Area | None = None  # the region compared with (London for a London borough)
+    disclosure: disclosure.Summary | None = None  # what disclosure control hid (None: not applied)
     _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, made on demand
     _rows: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> row positions
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
@@ -77,16 +79,26 @@ class Paper:
     # ------------------------------------------------------------------ construction
     @classmethod
     def open(cls, processed_dir=None, area: str = "Lewisham", period="latest", neighbour_model: str = "2025",
-             raw_dir=None, catalogue: Catalogue | None = None, meeting_date: str = "") -> Paper:
-        """Load the processed table and check the parameters (ParameterError if invalid).
+             raw_dir=None, catalogue: Catalogue | None = None, meeting_date: str = "",
+             suppression: bool = True) -> Paper:
+        """Load the processed table under disclosure control and check the parameters
+        (ParameterError if invalid).
 
-        processed_dir and raw_dir default to $CYPP_PROCESSED_DIR and $CYPP_RAW_DIR (set by
-        `cypp build`, so that executed notebooks hold no machine paths), else data/processed and
-        data/raw."""
+        Everything a paper shows comes from the table cypp_lib.disclosure.control returns: small
+        counts are c, by the catalogue's rules. suppression=False is for internal working papers
+        only: nothing is hidden but what the publisher hid, and the front matter says NOT FOR
+        PUBLICATION. processed_dir and raw_dir default to $CYPP_PROCESSED_DIR and $CYPP_RAW_DIR
+        (set by `cypp build`, so that executed notebooks hold no machine paths), else
+        data/processed and data/raw."""
         processed_dir = processed_dir or os.environ.get("CYPP_PROCESSED_DIR") or paths.PROCESSED
         raw_dir = raw_dir or os.environ.get("CYPP_RAW_DIR") or paths.RAW
         table, provenance = read_processed(Path(processed_dir))
         catalogue = catalogue or load_catalogue()
+        if not isinstance(suppression, bool):
+            raise ParameterError(f"suppression {suppression!r}: use True (published papers) or False "
+                                 "(internal working papers, NOT FOR PUBLICATION)")
+        controlled = disclosure.control(table, catalogue, enabled=suppression)
+        table = controlled.table
         registry = parameters.registry_for(table)
         resolved = parameters.resolve_area(table, area, registry)
         if neighbour_model not in geo.NEIGHBOUR_MODELS:
@@ -94,7 +106,7 @@ class Paper:
         period = parameters.period(period)
         parameters.check_period_has_data(table, resolved, period)
         paper = cls(table, provenance, catalogue, resolved, str(period), neighbour_model,
-                    Path(raw_dir) if raw_dir else None)
+                    Path(raw_dir) if raw_dir else None, disclosure=controlled.summary)
         paper.neighbours = geo.neighbours(resolved, neighbour_model, paper.raw_dir, registry)
         paper.meeting_date = parameters.meeting_date(meeting_date)
         region = registry.by_code.get(resolved.region) if resolved.region else None
@@ -153,6 +165,11 @@ class Paper:
         return self._la.get((indicator, year), pd.Series(dtype=float))
 
     @property
+    def published(self) -> bool:
+        """Whether the paper is under disclosure control (False: an internal working paper)."""
+        return self.disclosure is None or self.disclosure.enabled
+
+    @property
     def region_label(self) -> str:
         return self.region.name if self.region else "no region (cypp does not know this area's region)"
 
@@ -188,7 +205,9 @@ class Paper:
         """One computed, significance-aware sentence for an indicator."""
         a = self.assess(ind)
         if not a.has_value:
-            return f"{ind.name}: no published value for {self.area.name} in this data."
+            hidden = hidden_note(self, ind.id, None)
+            return (f"{ind.name}: no published value for {self.area.name} in this data."
+                    + (f" {hidden}" if hidden else ""))
         row = a.row
         parts = []
         if ind.value_type == "count":
@@ -207,7 +226,9 @@ class Paper:
             parts.append(f"recent trend: {a.trend.lower()}")
         if a.target:
             parts.append(f"target {ind.format(ind.target)}: {a.target.lower()}")
-        return f"{ind.name}: {ind.format(row['value'])} in {row['period']}, {'; '.join(p for p in parts if p)}."
+        hidden = hidden_note(self, ind.id, int(row["year"]))
+        return (f"{ind.name}: {ind.format(row['value'])} in {row['period']}, {'; '.join(p for p in parts if p)}."
+                + (f" {hidden}" if hidden else ""))
 
     # ------------------------------------------------------------------ displays
     def front_matter(self, title: str, subtitle: str = ""):
@@ -215,6 +236,8 @@ class Paper:
         marker where the table of contents goes."""
         demo = self.provenance.get("demo")
         banner = f'<div class="cypp-banner" role="note"><p>{esc(DEMO_BANNER)}</p></div>' if demo else ""
+        if not self.published:
+            banner = internal_banner() + banner
         sn = ", ".join(n.name for n in self.neighbours) or "none found"
         mine = self.table[(self.table["area_code"] == self.area.code) & (self.table["status"] == "ok")]
         latest = int(mine["year"].max()) if not mine.empty else None
@@ -362,14 +385,14 @@ class Paper:
         for label, code in self.comparators():
             s = self.series(ind.id, code)
             if code != self.area.code and not s.empty:
-                series[label] = s[s["status"] == "ok"]
+                series[label] = s[s["status"].isin(("ok", "c"))]
         group = self.assess(ind).group
         sn = pd.DataFrame([{"year": y, "period": p, "value": self.neighbour_mean(ind.id, int(y))[0]}
                            for y, p in self.series(ind.id)[["year", "period"]].itertuples(index=False)])
         if not sn.empty and sn["value"].notna().any():
             series[self.neighbour_label(group["method"] if group is not None else "")] = sn
         area_s = series[self.area.name]
-        series[self.area.name] = area_s[area_s["status"] == "ok"]
+        series[self.area.name] = area_s[area_s["status"].isin(("ok", "c"))]  # c: a marked gap in the chart
         unit = ind.unit if ind.unit != "%" else "per cent"
         fig, alt, data = trend_chart(series, f"{ind.name} in {self.area.name}", unit, ind.format)
         out.append(figure_html(fig, alt, f"{ind.name}: {self.area.name} and comparators over time", data,
@@ -379,8 +402,12 @@ class Paper:
             for a in [self.area, *self.neighbours]:
                 v = self.value(ind.id, year, a.code)
                 if v is not None:
-                    rows.append({"name": a.name, "value": v["value"], "lower_95": v["lower_95"], "upper_95": v["upper_95"]})
-            if len(rows) > 1:
+                    rows.append({"name": a.name, "value": v["value"], "lower_95": v["lower_95"], "upper_95": v["upper_95"],
+                                 "status": "ok"})
+                elif not (c := self.series(ind.id, a.code)).empty and ((c["year"] == year) & (c["status"] == "c")).any():
+                    rows.append({"name": a.name, "value": float("nan"), "lower_95": float("nan"),
+                                 "upper_95": float("nan"), "status": "c"})  # no bar: marked c
+            if sum(r["status"] == "ok" for r in rows) > 1:
                 eng = self.value(ind.id, year, geo.ENGLAND)
                 period = self.value(ind.id, year, self.area.code)["period"]
                 fig, alt, data = neighbour_chart(pd.DataFrame(rows), self.area.name,

@@ -4,8 +4,10 @@ and providers' case-management systems (templates and column meanings: docs/loca
 Two shapes, told apart by their columns:
 
 - Monthly or quarterly counts (local/camhs_waiting_times.csv, local/early_help.csv): one row per
-  area, period and measure, with a numerator and (for proportions) a denominator. Never one row
-  per child. Periods are whole calendar months, given by their first and last day.
+  area, period, measure and group, with a numerator and (for proportions) a denominator. Never
+  one row per child. Periods are whole calendar months, given by their first and last day. The
+  `group` column names a breakdown group (e.g. "Looked after"); blank means all children,
+  and an indicator reads the rows of the group its catalogue `filter` names (blank without one).
 - The participation and co-production log (local/participation_log.csv): one row per activity,
   with the group who took part (never names), how many, which plan outcome it serves and what
   changed as a result ("you said, we did").
@@ -18,9 +20,9 @@ gives a row with status "x" (not available) whose period label says which months
 e.g. "2025-26 (incomplete: 7 of 12 months, Apr-Oct 2025)"; nothing is summed for it. A log year is
 complete once the log holds an activity dated after the year's end.
 
-Indicators with the disclosure rule "small_counts" are suppressed (status "c"; value, numerator
-and denominator blanked) when the count, the numerator, the denominator or the denominator minus
-the numerator is 1-4.
+The annual values keep their real counts, small ones included: disclosure control (the
+catalogue's rules, e.g. small_counts) is applied to what is published, by cypp_lib.disclosure,
+so that an internal working paper (`cypp build --no-suppression`) can still show them.
 
 Anything malformed is refused with a RawDataError naming the file, the CSV line (the header is
 line 1), the column, what was expected and what was found; every problem in the file is listed.
@@ -38,7 +40,7 @@ from cypp_lib.errors import RawDataError
 from cypp_lib.sources.common import period_label, tidy_frame
 
 #: The columns of the counts templates (docs/templates/camhs_waiting_times.csv, early_help.csv).
-COUNT_COLUMNS = ["area_code", "area_name", "period_start", "period_end", "measure", "numerator",
+COUNT_COLUMNS = ["area_code", "area_name", "period_start", "period_end", "measure", "group", "numerator",
                  "denominator", "notes"]
 #: The columns of the participation log template (docs/templates/participation_log.csv).
 LOG_COLUMNS = ["area_code", "activity_date", "activity", "service", "participants_group",
@@ -56,7 +58,6 @@ PARTICIPANT_TYPES = ("children", "young people", "parents and carers", "mixed")
 OUTCOMES = ("11", "12", "13")
 #: The first month of each year type's year.
 YEAR_START = {"financial": 4, "academic": 9, "calendar": 1}
-SMALL = range(1, 5)
 
 _LA_CODE = re.compile(r"E(0[6-9]|10)\d{6}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -216,7 +217,7 @@ def _counts(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
     frames = []
     for ind in indicators:
         rows = df[df["measure"] == ind.source.measure]
-        for col, want in ind.source.filter.items():
+        for col, want in {"group": "", **ind.source.filter}.items():
             rows = rows[rows[col] == str(want)]
         counts = []
         for i, row in rows.iterrows():
@@ -241,9 +242,9 @@ def _check_overlaps(df: pd.DataFrame, months: dict, problems: _Problems) -> None
     seen: dict[tuple, int] = {}
     for i, ms in months.items():
         for y, m in ms:
-            key = (df.at[i, "area_code"], df.at[i, "measure"], y, m)
+            key = (df.at[i, "area_code"], df.at[i, "measure"], df.at[i, "group"], y, m)
             if key in seen:
-                problems.add(i, "period_start", f"periods of one measure that do not overlap ({date(y, m, 1):%B %Y} "
+                problems.add(i, "period_start", f"periods of one measure and group that do not overlap ({date(y, m, 1):%B %Y} "
                                                 f"is also in line {seen[key] + 2})", df.at[i, "period_start"])
                 break
             seen[key] = i
@@ -304,8 +305,6 @@ def _annual(ind, counts: list[tuple], registry, label: str, completeness) -> pd.
                 row["value"] = num / den * ind.multiplier
             else:
                 row.update(status="x", numerator=np.nan, denominator=np.nan)  # nothing to divide by
-            if ind.disclosure == "small_counts" and _small(num, den, kind):
-                row.update(status="c", value=np.nan, numerator=np.nan, denominator=np.nan)
         out.append(row)
     t = pd.DataFrame(out)
     return tidy_frame(indicator=ind.id, area_code=t["area_code"], area_name=t["area_name"],
@@ -319,11 +318,6 @@ def _kind(ind) -> str:
         raise RawDataError(f"catalogue indicator {ind.id!r}: local extracts give proportions and counts; "
                            f"found value_type {ind.value_type!r}")
     return ind.value_type
-
-
-def _small(num: float, den: float, kind: str) -> bool:
-    values = [num] if kind == "count" else [num, den, den - num]
-    return any(v in SMALL for v in values)
 
 
 # ---------------------------------------------------------------------------------- participation log
