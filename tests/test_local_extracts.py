@@ -19,10 +19,11 @@ from cypp_lib.sources import ADAPTERS, local
 from cypp_lib.sources.common import read_raw_csv
 
 CAT = load_catalogue()
-HEAD = "area_code,area_name,period_start,period_end,measure,numerator,denominator,notes\n"
+HEAD = "area_code,area_name,period_start,period_end,measure,group,numerator,denominator,notes\n"
 LOG_HEAD = ("area_code,activity_date,activity,service,participants_group,participant_type,participants,outcome,"
             "you_said,we_did,notes\n")
-FILES = {"camhs_waiting_times": ["camhs_18_weeks", "camhs_referrals"],
+FILES = {"camhs_waiting_times": ["camhs_18_weeks", "camhs_18_weeks_looked_after", "camhs_18_weeks_not_looked_after",
+                                 "camhs_referrals"],
          "early_help": ["early_help", "early_help_assessments"],
          "participation_log": ["participation_change"]}
 
@@ -37,7 +38,18 @@ def _month_rows(measure, counts, fy=2024, area="E09000023"):
     return out
 
 
+def _with_group(text: str) -> str:
+    """Rows written without the group column (8 fields) get a blank group: all children."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        fields = line.rstrip("\n").split(",")
+        out.append(",".join(fields[:5] + [""] + fields[5:]) + "\n" if len(fields) == 8 else line)
+    return "".join(out)
+
+
 def _run(tmp_path, text, ids, name="early_help"):
+    if name != "participation_log":
+        text = _with_group(text)
     path = tmp_path / "local" / f"{name}.csv"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -95,10 +107,29 @@ def test_an_incomplete_year_is_flagged_not_summed(tmp_path):
     ("closed_needs_met", ["early_help"], [(10, 10)] * 11 + [(10, 12)], "c"),  # 2 not met: recoverable
     ("closed_needs_met", ["early_help"], [(10, 10)] * 11 + [(10, 15)], "ok"),  # 5 not met
 ])
-def test_small_counts_are_suppressed_in_the_annual_value(tmp_path, measure, ids, counts, status):
-    row = _run(tmp_path, HEAD + "".join(_month_rows(measure, counts)), ids).iloc[0]
-    assert row["status"] == status
-    assert np.isnan(row["value"]) == (status == "c") and np.isnan(row["numerator"]) == (status == "c")
+def test_small_counts_stay_real_in_the_processed_table_and_are_hidden_when_published(tmp_path, measure, ids,
+                                                                                     counts, status):
+    from cypp_lib.disclosure import control
+
+    tidy = _run(tmp_path, HEAD + "".join(_month_rows(measure, counts)), ids)
+    row = tidy.iloc[0]
+    assert row["status"] == "ok" and not np.isnan(row["numerator"])  # the analyst's own table keeps the count
+    shown = control(tidy, CAT).table.iloc[0]
+    assert shown["status"] == status
+    assert np.isnan(shown["value"]) == (status == "c") and np.isnan(shown["numerator"]) == (status == "c")
+
+
+def test_a_group_reads_its_own_rows_and_the_total_reads_the_blank_group(tmp_path):
+    # 12 months of: all 50 of 100; looked after 3 of 4; not looked after 47 of 96
+    rows = []
+    for group, (num, den) in (("", (50, 100)), ("Looked after", (3, 4)), ("Not looked after", (47, 96))):
+        rows += [r.replace("seen_within_18_weeks,,", f"seen_within_18_weeks,{group},")
+                 for r in _with_group("".join(_month_rows("seen_within_18_weeks", [(num, den)] * 12))).splitlines(True)]
+    ids = ["camhs_18_weeks", "camhs_18_weeks_looked_after", "camhs_18_weeks_not_looked_after"]
+    out = _run(tmp_path, HEAD + "".join(rows), ids, "camhs_waiting_times").set_index("indicator")
+    assert out.loc["camhs_18_weeks", ["numerator", "denominator"]].tolist() == [600, 1200]
+    assert out.loc["camhs_18_weeks_looked_after", ["numerator", "denominator"]].tolist() == [36, 48]
+    assert out.loc["camhs_18_weeks_not_looked_after", ["numerator", "denominator"]].tolist() == [564, 1152]
 
 
 def test_log_counts_activities_and_completes_a_year_once_the_log_moves_on(tmp_path):
@@ -264,10 +295,10 @@ def test_corrupted_demo_extract_fails_validation_with_line_and_column(demo_copy)
     lines = path.read_text(encoding="utf-8").splitlines()
     fields = lines[2].split(",")  # line 3: seen_within_18_weeks for April 2019
     assert fields[4] == "seen_within_18_weeks"
-    fields[5] = str(int(fields[6]) + 1)  # numerator above denominator
+    fields[6] = str(int(fields[7]) + 1)  # numerator above denominator
     lines[2] = ",".join(fields)
     fields = lines[1].split(",")  # line 2: referrals_received, a count
-    fields[6] = "9999"  # a denominator on a count
+    fields[7] = "9999"  # a denominator on a count
     lines[1] = ",".join(fields)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report, _ = validate_raw(demo_copy, CAT)
