@@ -1,7 +1,9 @@
 """Expectations derived from the catalogue, the manifest and the build's parameters, for one raw
 file: value columns are numbers or markers; counts are not negative; numerators do not exceed
 denominators; percentages lie in 0-100; one row per key; the paper's LA, London and England are
-present; every area code exists; every period label is a period that can exist.
+present; every area code exists; every period label is a period that can exist; the columns a
+paper publishes (a suite's meta "published_columns") hold no personal identifiers
+(cypp_lib.identifiers), and no file has a column whose header names one.
 
 They are plain Great Expectations 1.x expectation configurations (dicts), added to the static
 suite of the file's format (expectations/<adapter>.json); validation.py runs both.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cypp_lib import identifiers
 from cypp_lib.geography import ENGLAND, LONDON
 
 NUMBER = " (number)"
@@ -96,7 +99,31 @@ def for_file(raw, indicators, suite: dict, la, known_codes: set[str] | None, has
                           column=YEAR, min_value=FIRST_YEAR, max_value=this_year + 1))
     if raw.meta is not None:
         out += _meta_expectations(raw)
+    out += identifier_expectations(suite)
     return out
+
+
+#: The `meta` key of an expectation that searches for personal identifiers: the kinds it searches
+#: for. validation.py never shows the values such an expectation finds (they are personal data).
+IDENTIFIER_META = "identifiers"
+
+
+def identifier_expectations(suite: dict) -> list[dict]:
+    """For each column the suite's meta lists as published ("published_columns": the text a paper
+    shows), one expectation that its values hold none of the identifier kinds. One per column
+    rather than one per kind and column: Great Expectations costs ~10 ms an expectation, and the
+    finding still names the kind of each value found (validation._finding)."""
+    explain = ("no personal identifiers (a UPN, NHS number, full postcode, date of birth or other full date, "
+               "email address, phone number or personal name), as the papers publish this column")
+    return [{"type": "expect_column_values_to_not_match_regex_list",
+             "kwargs": {"column": col, "regex_list": [identifiers.PATTERNS[k] for k in identifiers.KINDS]},
+             "meta": {"explain": explain, IDENTIFIER_META: list(identifiers.KINDS)}}
+            for col in suite.get("meta", {}).get("published_columns", [])]
+
+
+def identifier_columns(columns) -> list[str]:
+    """The headers among `columns` that name a personal identifier (UPN, date of birth, surname...)."""
+    return [c for c in columns if identifiers.is_identifier_header(c)]
 
 
 def _range_text(ind) -> str:

@@ -7,6 +7,12 @@ phrase, used to write a plain-English report: file, CSV line(s), column, what wa
 was found. Columns named "<col> (number)" are the file's column parsed as numbers; "area code
 (derived)" and "period year (derived)" are worked out by the file's adapter.
 
+Personal identifiers: a column whose header names one (UPN, date of birth, surname...) is refused
+in every file before GX runs; the columns a paper publishes are searched for identifiers by GX
+(checks.identifier_expectations). The report never shows a value such a check finds, only its
+kind, line and column: the report is printed and published (validation.html). Values shown by
+other checks are shown with any identifier in them replaced by its kind.
+
 Great Expectations is imported only here, and only when validation runs (it costs ~4 s).
 """
 
@@ -21,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cypp_lib import checks
+from cypp_lib import checks, identifiers
 from cypp_lib.catalogue import Catalogue
 from cypp_lib.errors import RawDataError
 from cypp_lib.geography import AreaRegistry
@@ -163,10 +169,19 @@ def validate_frames(frames: dict[str, tuple[pd.DataFrame, str]], suites_dir: Pat
     return _run(runs, AreaRegistry(), report)
 
 
+IDENTIFIER_COLUMN = ("no column that identifies a person (such as UPN, NHS number, date of birth, postcode, "
+                     "forename or surname): cypp takes aggregate data only; remove the column")
+
+
 def _planned(raw, suite_name: str, expectations: list[dict], report: Report) -> tuple:
-    """One run of a plan, with its entry in report.checked as it is when every expectation passes."""
-    entry = {"file": raw.rel, "suite": suite_name, "rows": len(raw.frame), "expectations": len(expectations),
-             "failed": 0}
+    """One run of a plan, with its entry in report.checked as it is when every expectation passes.
+    The check of the file's headers for identifier columns is made here (one more check), before GX."""
+    named = checks.identifier_columns(raw.frame.columns)
+    for col in named:
+        report.findings.append(Finding(raw.rel, str(col), IDENTIFIER_COLUMN, f"a column headed {str(col)!r}",
+                                       [1], 1, check="identifier column"))
+    entry = {"file": raw.rel, "suite": suite_name, "rows": len(raw.frame), "expectations": len(expectations) + 1,
+             "failed": int(bool(named))}
     report.checked.append(entry)
     return raw, suite_name, expectations, entry
 
@@ -330,7 +345,7 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
             failed += len(absent)
             report.findings.append(Finding(raw.rel, ", ".join(gone), f"column(s) {', '.join(repr(c) for c in gone)}",
                                            f"no such column; the file has {_listing(df.columns)}", check="schema"))
-        entry["failed"] = failed
+        entry["failed"] += failed  # after the header check made in _planned
     return report
 
 
@@ -383,7 +398,10 @@ def _finding(label: str, r, df: pd.DataFrame) -> Finding:
     rows = sorted({int(i) + 2 for i in idx if isinstance(i, (int, float))})
     count = int(res.get("unexpected_count") or len(rows))
     sample = res.get("partial_unexpected_list") or []
-    if cfg.type == "expect_table_columns_to_match_set":
+    kinds = (cfg.meta or {}).get(checks.IDENTIFIER_META)
+    if kinds:
+        found = _identifiers_found(df, column, idx, count, kinds)
+    elif cfg.type == "expect_table_columns_to_match_set":
         observed = res.get("observed_value") or list(df.columns)
         wanted = set(kw.get("column_set", []))
         found = f"columns {', '.join(repr(c) for c in observed)} (missing: {', '.join(sorted(wanted - set(observed))) or 'none'})"
@@ -394,10 +412,32 @@ def _finding(label: str, r, df: pd.DataFrame) -> Finding:
         found = "no rows for " + ", ".join(sorted(set(kw.get("value_set", [])) - have))
     elif sample:
         shown = ", ".join(repr(s) if not isinstance(s, (list, tuple, dict)) else str(s) for s in sample[:5])
-        found = f"{count:,} unexpected value(s), e.g. {shown}"
+        found = f"{count:,} unexpected value(s), e.g. {identifiers.redact(shown, SHOWN_KINDS)}"
     else:
         found = f"{count:,} row(s) that do not"
     return Finding(label, column, explain, found, rows[:50], count, cfg.type)
+
+
+#: Identifiers replaced by their kind in the values other checks show (not "full date": a
+#: mistyped date in a date column is shown as it is, so that it can be found and mended).
+SHOWN_KINDS = tuple(k for k in identifiers.KINDS if k != "full date")
+
+
+def _identifiers_found(df: pd.DataFrame, column: str, idx: list, count: int, kinds: list[str]) -> str:
+    """What an identifier check found, without the values: how many, of which kind, on which lines."""
+    lines = []
+    for i in idx:
+        value = df[column].loc[i] if column in df and isinstance(i, (int, float)) else ""
+        found = [k for k in kinds if k in {kind for kind, _, _ in identifiers.find(str(value), kinds)}]
+        lines.append((int(i) + 2, found))
+    by_kind: dict[str, list[int]] = {}
+    for line, found in lines:
+        for k in found:
+            by_kind.setdefault(k, []).append(line)
+    parts = [f"{identifiers.DESCRIPTIONS[k]} (line{'s' if len(v) > 1 else ''} "
+             f"{', '.join(map(str, v[:5]))}{' ...' if len(v) > 5 else ''})" for k, v in by_kind.items()]
+    what = "; ".join(parts) or "a personal identifier"
+    return f"{count:,} value(s) that look like {what} (not shown: personal data)"
 
 
 def report_html(report: Report, title: str = "Data validation report") -> str:
