@@ -58,7 +58,7 @@ PAPER_DESCRIPTIONS = {
 
 
 def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None = None,
-                chart_cache: Path | None = None) -> list[PaperSpec]:
+                chart_cache: Path | None = None, new_charts: Path | None = None) -> list[PaperSpec]:
     """One spec per paper. Parameter values are checked (ParameterError) before any notebook runs."""
     cat = load_catalogue()
     area = area_name or opts.area
@@ -68,6 +68,8 @@ def paper_specs(opts: BuildOptions, processed_dir: Path, area_name: str | None =
     env = {"CYPP_PROCESSED_DIR": str(processed_dir.resolve()), "CYPP_RAW_DIR": str(Path(opts.raw_dir).resolve())}
     if chart_cache is not None:  # charts drawn by one paper are reused by the next (cypp_lib/report/charts.py)
         env["CYPP_CHART_CACHE"] = str(Path(chart_cache).resolve())
+    if new_charts is not None:  # charts this build draws, moved into the cache once validation has passed
+        env["CYPP_CHART_NEW"] = str(Path(new_charts).resolve())
     a = slugify(area)
     chosen = parameters.priorities(opts.priorities, cat.priorities)
 
@@ -195,7 +197,10 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
     shutil.rmtree(staged_processed, ignore_errors=True)
     write_processed(table, provenance, staged_processed)
 
-    specs = paper_specs(opts, staged_processed, area.name, cache.charts_dir(fingerprint.code()))
+    charts = cache.charts_dir(fingerprint.code())
+    new_charts = processed_dir / ".staging-charts"
+    shutil.rmtree(new_charts, ignore_errors=True)
+    specs = paper_specs(opts, staged_processed, area.name, charts, new_charts)
     staging = out_dir / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -226,10 +231,11 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
     try:
         errors = run_papers(todo, staged_executed, staging, opts.jobs, log, results, meanwhile=meanwhile)
     except BaseException:  # validation failed (or was interrupted): nothing is kept, cached or published
-        for folder in (staging, staged_processed, staged_executed):
+        for folder in (staging, staged_processed, staged_executed, new_charts):
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    _keep_executed(staged_executed, executed)  # validation passed: they are for the analyst to read
+    _keep(staged_executed, executed)  # validation passed: they are for the analyst to read
+    _keep(new_charts, charts)  # and the charts drawn are safe to reuse
     for s in todo:
         if results[s.slug]["status"] == "executed":
             cache.store_paper(keys[s.slug], staging / f"{s.slug}.html")
@@ -277,12 +283,13 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
 RUN_RECORD = "build.json"
 
 
-def _keep_executed(staged: Path, executed: Path) -> None:
-    """Move the executed notebooks of this build into `executed` (papers cached keep theirs)."""
+def _keep(staged: Path, folder: Path) -> None:
+    """Move what this build staged (executed notebooks, charts drawn) into `folder`, once
+    validation has passed (files of cached papers stay as they are)."""
     if staged.is_dir():
-        executed.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         for f in staged.iterdir():
-            os.replace(f, executed / f.name)
+            os.replace(f, folder / f.name)
         staged.rmdir()
 
 

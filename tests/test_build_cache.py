@@ -132,10 +132,8 @@ def test_papers_started_before_validation_failed_leave_no_trace(demo_build, tmp_
 
 
 def _files_all(folder: Path) -> dict[str, bytes]:
-    """Every file, the cache's papers and prepared data included (not its chart images: those are
-    stored by content and are the same chart whichever build drew them)."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "charts" not in p.relative_to(folder).parts}
+    """Every file, the cache's papers, prepared data and chart images included."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_a_preparation_error_on_data_that_pass_validation_is_reported_as_itself(demo_build, tmp_path,

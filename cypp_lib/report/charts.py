@@ -28,6 +28,9 @@ plt.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "cypp", "figu
 
 
 CHART_CACHE_ENV = "CYPP_CHART_CACHE"  # folder of rendered charts by content, set by `cypp build`
+#: Where this build writes the charts it draws (read too): kept apart from the cache until the
+#: build's validation has passed, so a build that fails leaves the cache as it was.
+CHART_NEW_ENV = "CYPP_CHART_NEW"
 
 
 def _png(fig) -> str:
@@ -35,10 +38,13 @@ def _png(fig) -> str:
     content key (from everything it shows) has been drawn before in this build folder
     (by another paper: the annual report repeats the priority papers' trend charts) is read from
     the chart cache instead; the bytes are the same either way."""
-    folder = os.environ.get(CHART_CACHE_ENV)
+    folder, new = os.environ.get(CHART_CACHE_ENV), os.environ.get(CHART_NEW_ENV)
+    if isinstance(fig, Chart):
+        for where in (new, folder):
+            if where and (Path(where) / f"{fig.key}.png").is_file():
+                return base64.b64encode((Path(where) / f"{fig.key}.png").read_bytes()).decode("ascii")
+    folder = new or folder
     path = Path(folder) / f"{fig.key}.png" if isinstance(fig, Chart) and folder else None
-    if path is not None and path.is_file():
-        return base64.b64encode(path.read_bytes()).decode("ascii")
     if isinstance(fig, Chart):
         fig = fig.draw()
     buf = io.BytesIO()
@@ -124,11 +130,17 @@ def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> 
             ax.plot(s["year"], s["value"], marker=marker, color=colour, linewidth=2.5 if i == 0 else 1.5,
                     label=name)  # a c row is NaN: the line breaks there
             if i == 0 and "lower_95" in s and s["lower_95"].notna().any():
-                ax.fill_between(s["year"].astype(float), s["lower_95"], s["upper_95"], color=colour, alpha=0.15,
+                if hidden[name]:  # a band cannot span the gaps: whiskers on each point instead
+                    ok = s[s["lower_95"].notna()]
+                    ax.errorbar(ok["year"], ok["value"], yerr=[ok["value"] - ok["lower_95"], ok["upper_95"] - ok["value"]],
+                                fmt="none", ecolor=colour, alpha=0.6, capsize=4, linewidth=1.5,
                                 label=f"{name} 95% confidence interval")
+                else:
+                    ax.fill_between(s["year"].astype(float), s["lower_95"], s["upper_95"], color=colour, alpha=0.15,
+                                    label=f"{name} 95% confidence interval")
             for y in sorted(hidden[name]):
-                ax.annotate("c", (y, 0), xycoords=("data", "axes fraction"), xytext=(0, 4 + 11 * i),
-                            textcoords="offset points", ha="center", fontsize=9, fontweight="bold", color=colour)
+                ax.annotate("c", (y, 0), xycoords=("data", "axes fraction"), xytext=(0, 4 + 13 * i),
+                            textcoords="offset points", ha="center", fontsize=11, fontweight="bold", color=colour)
             if not shown.empty:
                 last = shown.iloc[-1]
                 ax.annotate(name, (last["year"], last["value"]), xytext=(6, 0), textcoords="offset points",

@@ -327,14 +327,14 @@ def _later_hidden(paper, breakdown: Breakdown, year: int | None) -> str:
     parts = []
     for g in breakdown.groups:
         for _, r in suppressed.later_hidden(paper, g.indicator, year).iterrows():
-            parts.append((int(r["year"]), r["period"], f"{_who(breakdown, g)} ({suppressed.row_words(paper, g.indicator, r)})"))
+            parts.append((int(r["year"]), r["period"], f"{_who(breakdown, g)}: {suppressed.row_words(paper, g.indicator, r)}"))
     if not parts:
         return ""
     by_year = {}
     for y, period, text in sorted(parts):
         by_year.setdefault((y, period), []).append(text)
-    return " ".join(f"In {period}, the figures for {' and for '.join(texts)} "
-                    "cannot be shown, so this section shows the latest year that can."
+    return " ".join(f"In {period} no figure can be shown for {'; for '.join(texts)}. This section shows the "
+                    "latest year that can be shown."
                     for (_, period), texts in by_year.items())
 
 

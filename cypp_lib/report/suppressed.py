@@ -2,7 +2,7 @@
 column of cypp_lib.disclosure.control): the same words in sentences, tables, charts and alt text.
 
     >>> words("primary", (1, 4))
-    'c: it rests on a count of 1-4, hidden to protect confidentiality'
+    'hidden to protect confidentiality, as it rests on a count of 1-4 (c)'
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ def words(how: str, small: tuple[int, int] | None = (1, 4)) -> str:
     """Why a cell is c, in a few words: how = "primary", "secondary" or "publisher" (or "")."""
     lo, hi = small or (1, 4)
     if how == "primary":
-        return f"c: it rests on a count of {lo}-{hi}, hidden to protect confidentiality"
+        return f"hidden to protect confidentiality, as it rests on a count of {lo}-{hi} (c)"
     if how == "secondary":
-        return "c: hidden so that a small number in a related figure cannot be worked out by subtraction"
-    return "c: suppressed by the publisher to protect confidentiality"
+        return "hidden so that a small number in a related figure cannot be worked out by subtraction (c)"
+    return "suppressed by the publisher to protect confidentiality (c)"
 
 
 def small_range(paper, indicator: str) -> tuple[int, int] | None:
@@ -45,6 +45,6 @@ def note(paper, indicator: str, year: int | None) -> str:
     rows = later_hidden(paper, indicator, year)
     if rows.empty:
         return ""
-    parts = [f"{r['period']} ({row_words(paper, indicator, r)})" for _, r in rows.iterrows()]
+    parts = [f"{r['period']}, {row_words(paper, indicator, r)}" for _, r in rows.iterrows()]
     later = "a later period" if len(parts) == 1 else "later periods"
     return f"No value can be shown for {later}: " + "; ".join(parts) + "."
