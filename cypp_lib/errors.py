@@ -33,5 +33,9 @@ class RenderError(CyppError):
     """A notebook failed to execute or render into a paper."""
 
 
+class PublicationRefused(CyppError):
+    """A page about to be published holds something that must never be published."""
+
+
 class FetchError(CyppError):
     """A download failed or returned something that is not the expected file."""

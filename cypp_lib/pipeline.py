@@ -19,7 +19,7 @@ from cypp_lib._version import code_version
 from cypp_lib.cache import Cache, read_json
 from cypp_lib.catalogue import load_catalogue
 from cypp_lib.document import mark_not_for_publication
-from cypp_lib.errors import ParameterError, RenderError, ValidationFailed
+from cypp_lib.errors import ParameterError, PublicationRefused, RenderError, ValidationFailed
 from cypp_lib.geography import NEIGHBOUR_MODELS
 from cypp_lib.paths import NOTEBOOKS
 from cypp_lib.render import PaperSpec
@@ -259,6 +259,7 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
     if not opts.suppression:  # every page of an internal build says so, in its title and at the top
         for f in staging.glob("*.html"):
             f.write_text(mark_not_for_publication(f.read_text(encoding="utf-8")), encoding="utf-8")
+    _check_publishable(staging, opts, staged_processed)
     outputs = {f.name: fingerprint.file_digest(f) for f in sorted(staging.iterdir())}
     for f in staged_processed.iterdir():
         os.replace(f, processed_dir / f.name)
@@ -281,6 +282,26 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
 
 
 RUN_RECORD = "build.json"
+
+
+def _check_publishable(staging: Path, opts: BuildOptions, staged_processed: Path) -> None:
+    """The last gate before anything is published (cypp_lib/outputscan.py): no machine path,
+    user or host name, stack trace, terminal code or personal identifier in any staged file or
+    CSV download. Disclosure control and validation should make this never fire; if it does,
+    nothing is published and the findings are listed (identifiers by kind only)."""
+    from cypp_lib.outputscan import scan
+
+    folders = [opts.raw_dir, opts.out_dir, opts.processed_dir, staged_processed]
+    leaks = scan(staging, extra=[str(Path(f).resolve()) for f in folders])
+    if leaks:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staged_processed, ignore_errors=True)
+        shown = "\n".join(f"  - {leak}" for leak in leaks[:20]) + (
+            f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else "")
+        raise PublicationRefused(
+            f"nothing was published: {len(leaks)} thing(s) that must never be published were found in the "
+            f"papers about to be published (personal identifiers are shown by kind only):\n{shown}\n"
+            f"The previous papers in {opts.out_dir} and the processed data are unchanged.")
 
 
 def _keep(staged: Path, folder: Path) -> None:

@@ -246,3 +246,25 @@ def test_internal_working_papers_show_small_numbers_and_say_not_for_publication(
     assert {r["Period"]: r["Lewisham"] for r in rows}["2021-22"] == "3 assessments"
     assert "Disclosure control was not applied" in p1
     assert not [n for n, t in _published_texts(opts.out_dir).items() for p in PLANTED if p in t]
+
+
+def test_the_last_gate_refuses_to_publish_a_page_with_a_machine_path_or_an_identifier(planted, tmp_path,
+                                                                                     monkeypatch):
+    import cypp_lib.pipeline as pipeline
+    from cypp_lib.errors import PublicationRefused
+    from cypp_lib.pipeline import BuildOptions, build
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("the last good papers", encoding="utf-8")
+    real = pipeline.accessibility_html
+    monkeypatch.setattr(pipeline, "accessibility_html", lambda prov: real(prov).replace(
+        "</main>", f"<p>Built from {Path(planted.raw_dir).resolve()} for {NAMES[0]} ({UPNS[0]})</p></main>"))
+    opts = BuildOptions(raw_dir=planted.raw_dir, out_dir=out, processed_dir=planted.processed_dir)
+    with pytest.raises(PublicationRefused) as exc:
+        build(opts, log=lambda *a: None)
+    message = str(exc.value)
+    assert "accessibility.html, line" in message and "path" in message and "[UPN]" in message
+    assert NAMES[0] not in message and UPNS[0] not in message  # personal data shown by kind only
+    assert [p.name for p in out.iterdir()] == ["index.html"]  # nothing published, nothing staged left
+    assert (out / "index.html").read_text(encoding="utf-8") == "the last good papers"
