@@ -148,3 +148,22 @@ def test_the_processed_table_is_not_changed():
     control(rows, load_catalogue())
     pd.testing.assert_frame_equal(rows, before)
     assert np.isfinite(rows["numerator"]).all()
+
+
+def test_a_rule_can_hide_zeros_too():
+    import copy
+
+    import yaml
+
+    from cypp_lib.catalogue import parse_catalogue
+    from cypp_lib.paths import CATALOGUE_FILE
+
+    doc = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    doc = copy.deepcopy(doc)
+    doc["disclosure_rules"]["small_counts"]["zero"] = "suppress"
+    cat = parse_catalogue(doc)
+    rows = _rows(("early_help", LEW, 2025, 0, 50, 0.0, "ok"), ("early_help", LEW, 2024, 10, 50, 20.0, "ok"))
+    t = control(rows, cat).table
+    assert _cell(t, "early_help")["status"] == "c"  # none of 50 had their needs met: hidden under this rule
+    assert _cell(t, "early_help", 2024)["status"] == "ok"
+    assert control(rows, load_catalogue()).table["status"].tolist() == ["ok", "ok"]  # the default shows zeros

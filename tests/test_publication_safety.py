@@ -129,6 +129,9 @@ def test_no_planted_identifier_reaches_any_published_file(planted):
 def test_the_executed_notebooks_for_the_analyst_stay_outside_the_published_folder(planted):
     executed = list(Path(planted.processed_dir).rglob("*.ipynb"))
     assert executed and not list(Path(planted.out_dir).rglob("*.ipynb"))
+    # and what the notebooks show holds no child-level detail either (the notes columns never enter)
+    text = "".join(p.read_text(encoding="utf-8") for p in executed)
+    assert not [p for p in PLANTED if p in text]
 
 
 def test_nothing_about_the_machine_is_published(planted):

@@ -357,7 +357,8 @@ def breakdown_chart(data: pd.DataFrame, groups: list[str], series: list[str], un
     series (e.g. the area, England) told apart by colour, hatching and the legend, 95% interval
     whiskers, each bar labelled with its value; the reference group's axis label says so.
 
-    data: rows with series, group, value, lower_95, upper_95 (value NaN: no bar, labelled "no value").
+    data: rows with series, group, value, lower_95, upper_95[, status] (value NaN: no bar, labelled
+    "no value", or "c" when the status is c).
     Returns (figure, alt text)."""
     hatches = ["//", "", "..", "xx"]
     n, k = len(groups), len(series)
@@ -378,11 +379,12 @@ def breakdown_chart(data: pd.DataFrame, groups: list[str], series: list[str], un
             ax.errorbar(vals[has_ci], ys[has_ci], xerr=[vals[has_ci] - lo[has_ci], up[has_ci] - vals[has_ci]],
                         fmt="none", ecolor="#0b0c0c", capsize=3, linewidth=1)
         parts = []
-        for y, v, u, g in zip(ys, vals, up, groups):
-            if np.isnan(v):
-                ax.annotate(f"{name}: no value", (0, y), xytext=(4, 0), textcoords="offset points", va="center",
-                            fontsize=8, color="#0b0c0c")
-                parts.append(f"{g} no value")
+        hidden = rows["status"].eq("c").to_numpy() if "status" in rows else np.zeros(n, dtype=bool)
+        for y, v, u, g, c in zip(ys, vals, up, groups, hidden):
+            if np.isnan(v):  # no bar; a value hidden by disclosure control is marked c
+                ax.annotate(f"{name}: {'c' if c else 'no value'}", (0, y), xytext=(4, 0), textcoords="offset points",
+                            va="center", fontsize=8, color="#0b0c0c", fontweight="bold" if c else "normal")
+                parts.append(f"{g} c (hidden to protect confidentiality)" if c else f"{g} no value")
                 continue
             end = u if not np.isnan(u) else v
             ax.annotate(fmt(v), (end, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
