@@ -151,22 +151,26 @@ def breakdown_table(paper, breakdown: Breakdown) -> pd.DataFrame:
 
 def gap_trend(paper, breakdown: Breakdown) -> pd.DataFrame:
     """The gap to the reference group by year for the area and England, in the years where the
-    area has both values (area, year, period, group, gap, gap_lower_95, gap_upper_95)."""
+    area has both values or one of them is hidden (area, year, period, group, gap, gap_lower_95,
+    gap_upper_95, hidden: True when either value is c, so the gap is not shown)."""
     ref_ind = paper.catalogue[breakdown.reference]
     out = []
     for label, code in ((paper.area.name, paper.area.code), ("England", geo.ENGLAND)):
         ref = paper.series(breakdown.reference, code)
-        ref = ref[ref["status"] == "ok"]
+        ref = ref[ref["status"].isin(("ok", "c"))]
         for g in breakdown.groups:
             if g.indicator == breakdown.reference:
                 continue
             s = paper.series(g.indicator, code)
-            both = s[s["status"] == "ok"].merge(ref, on=["year", "period"], suffixes=("", "_r"))
+            both = s[s["status"].isin(("ok", "c"))].merge(ref, on=["year", "period"], suffixes=("", "_r"))
+            both = both[(both["status"] == "ok") & (both["status_r"] == "ok") | (both["status"] == "c")
+                        | (both["status_r"] == "c")]
             if both.empty:
                 continue
             frame = pd.DataFrame({"area": label, "year": both["year"].astype(int), "period": both["period"],
                                   "group": g.label, "gap": both["value"] - both["value_r"],
-                                  "gap_lower_95": np.nan, "gap_upper_95": np.nan})
+                                  "gap_lower_95": np.nan, "gap_upper_95": np.nan,
+                                  "hidden": (both["status"] == "c") | (both["status_r"] == "c")})
             counts = both[["numerator", "denominator", "numerator_r", "denominator_r"]].notna().all(axis=1)
             if counts.any():
                 ci = stats.gap(both["numerator"], both["denominator"], both["numerator_r"], both["denominator_r"],
@@ -175,7 +179,8 @@ def gap_trend(paper, breakdown: Breakdown) -> pd.DataFrame:
                 frame.loc[counts, ["gap_lower_95", "gap_upper_95"]] = ci.loc[counts, ["lower_95", "upper_95"]].to_numpy()
             out.append(frame)
     if not out:
-        return pd.DataFrame(columns=["area", "year", "period", "group", "gap", "gap_lower_95", "gap_upper_95"])
+        return pd.DataFrame(columns=["area", "year", "period", "group", "gap", "gap_lower_95", "gap_upper_95",
+                                     "hidden"])
     trend = pd.concat(out, ignore_index=True)
     mine = set(trend.loc[trend["area"] == paper.area.name, "year"])
     return trend[trend["year"].isin(mine)].reset_index(drop=True)
@@ -446,9 +451,10 @@ def _trend_table(paper, breakdown: Breakdown) -> pd.DataFrame | None:
     if trend.empty or trend["year"].nunique() < 2:
         return None
     ind = paper.catalogue[breakdown.reference]
-    trend = trend.assign(text=[("" if missing(g) else _num(ind, g))
+    trend = trend.assign(text=["c" if hidden else ("" if missing(g) else _num(ind, g))
                                + ("" if missing(lo) else f" ({_num(ind, lo)} to {_num(ind, up)})")
-                               for g, lo, up in zip(trend["gap"], trend["gap_lower_95"], trend["gap_upper_95"])])
+                               for g, lo, up, hidden in zip(trend["gap"], trend["gap_lower_95"],
+                                                            trend["gap_upper_95"], trend["hidden"])])
     wide = trend.pivot_table(index=["year", "period"], columns=["group", "area"], values="text",
                              aggfunc="first", sort=True)
     out = pd.DataFrame({"Period": wide.index.get_level_values("period")})

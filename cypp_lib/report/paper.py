@@ -18,6 +18,7 @@ from cypp_lib.prepare import read_processed
 from cypp_lib.report.assess import Assessment, assess, comparator_groups, usable_rows
 from cypp_lib.report.compare import change_words, missing
 from cypp_lib.report.html import esc, table
+from cypp_lib.report.suppressed import later_hidden
 from cypp_lib.report.suppressed import note as hidden_note
 
 DEMO_BANNER = ("Demonstration data: this paper was built from cypp's synthetic demonstration data set. "
@@ -335,7 +336,9 @@ class Paper:
                 method = "mean" if str(g["method"]).startswith("mean") else str(g["method"]).split(" (")[0]
                 some = "" if g["n_used"] == g["n_neighbours"] else f", {g['n_used']} of {g['n_neighbours']}"
                 group = f"{ind.format(g['value'])} ({method}{some})"
-            rows.append([ind.name, row["period"], ind.format(row["value"]), ci,
+            later = later_hidden(self, ind.id, int(row["year"]))
+            period = row["period"] + (f" ({', '.join(later['period'])}: c)" if not later.empty else "")
+            rows.append([ind.name, period, ind.format(row["value"]), ci,
                          ind.format(a.england["value"]) if a.england is not None else "no data",
                          ind.format(a.region["value"]) if a.region is not None else "no data", group,
                          self._verdict(ind, a, self.standing(ind)),
@@ -349,7 +352,8 @@ class Paper:
                 'denominators, with an interval; "mean" is the average of their values (LAIT\'s neighbour '
                 "average), used when counts are not published. Quartile band A is the best quarter of English "
                 "local authorities; rank 1 is the best. A recent trend needs five consecutive annual values "
-                "with counts or intervals.</p>")
+                "with counts or intervals. A period followed by, for example, \"(2024-25: c)\" means a later "
+                "value is hidden to protect confidentiality, so the latest that can be shown is given.</p>")
         return _html(table(df, caption=caption) + note)
 
     @staticmethod
