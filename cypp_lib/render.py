@@ -81,7 +81,8 @@ def render_paper(spec: PaperSpec, executed_dir: str, staging_dir: str) -> tuple[
     import time
 
     t0 = time.perf_counter()
-    os.environ.update(spec.env)  # the kernel inherits it
+    before = {k: os.environ.get(k) for k in spec.env}
+    os.environ.update(spec.env)  # the kernel inherits it (and is put back after: a worker may be this process)
     try:
         nb = execute_notebook(spec, Path(executed_dir))
         html = notebook_to_html(nb)
@@ -91,3 +92,9 @@ def render_paper(spec: PaperSpec, executed_dir: str, staging_dir: str) -> tuple[
         return spec.slug, str(exc), time.perf_counter() - t0
     except Exception as exc:  # keep other papers building; report this one clearly
         return spec.slug, f"paper '{spec.slug}' ({spec.notebook}): {type(exc).__name__}: {exc}", time.perf_counter() - t0
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -26,6 +26,7 @@ def _html(value_2024: float) -> str:
 
 def test_a_chart_drawn_before_is_read_from_the_cache_with_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv(charts.CHART_CACHE_ENV, str(tmp_path))
+    monkeypatch.delenv(charts.CHART_NEW_ENV, raising=False)
     first = _html(53.0)
     assert len(list(tmp_path.glob("*.png"))) == 1
 
@@ -40,6 +41,7 @@ def test_a_chart_drawn_before_is_read_from_the_cache_with_the_same_bytes(tmp_pat
 
 def test_without_a_cache_folder_charts_are_drawn_every_time(tmp_path, monkeypatch):
     monkeypatch.delenv(charts.CHART_CACHE_ENV, raising=False)
+    monkeypatch.delenv(charts.CHART_NEW_ENV, raising=False)
     assert _html(53.0) == _html(53.0)
     assert list(tmp_path.iterdir()) == []
 
@@ -50,3 +52,16 @@ def test_charts_with_different_formatting_or_labels_have_different_keys():
         chart, _, _ = charts.trend_chart(_series(53.0), title, "per cent", fmt)
         keys.add(chart.key)
     assert len(keys) == 3
+
+
+def test_a_chart_drawn_by_a_build_goes_to_its_own_folder_first(tmp_path, monkeypatch):
+    cache, new = tmp_path / "cache", tmp_path / "new"
+    cache.mkdir()
+    monkeypatch.setenv(charts.CHART_CACHE_ENV, str(cache))
+    monkeypatch.setenv(charts.CHART_NEW_ENV, str(new))
+    first = _html(53.0)
+    assert len(list(new.glob("*.png"))) == 1 and not list(cache.iterdir())  # not in the cache until kept
+    png = next(new.glob("*.png"))
+    png.rename(cache / png.name)  # what the build does once validation has passed
+    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: (_ for _ in ()).throw(AssertionError("drew")))
+    assert _html(53.0) == first  # read back from the cache once it is there
