@@ -31,7 +31,8 @@ $(STAMP): requirements/test.lock.txt pyproject.toml
 venv: $(STAMP) ## create .venv from the pinned lock (only when missing or the lock changed)
 
 papers: $(STAMP) ## build all papers from the embedded demo data into outputs/ (creates the env and data if missing)
-	@test -f $(RAW)/.cypp-demo || test -n "$$(ls -A $(RAW) 2>/dev/null | grep -v README)" || $(VENV)/bin/cypp demo-data --raw $(RAW)
+	@if test -f $(RAW)/.cypp-demo || test -z "$$(ls -A $(RAW) 2>/dev/null | grep -v README)"; then \
+		$(VENV)/bin/cypp demo-data --raw $(RAW); fi  # generates, or refreshes demo data from an earlier cypp
 	$(VENV)/bin/cypp build --raw $(RAW) --out $(OUT)
 
 demo-data: $(STAMP) ## (re)generate the synthetic demonstration data in data/raw/

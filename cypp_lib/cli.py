@@ -98,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo_data(args) -> int:
-    from cypp_lib.demo import generate, is_demo
+    from cypp_lib.demo import generate, is_current, is_demo
 
     raw = Path(args.raw)
     present = [p for p in raw.glob("*") if p.name not in ("README.md", ".gitkeep")] if raw.is_dir() else []
@@ -106,11 +106,12 @@ def cmd_demo_data(args) -> int:
     if present and not demo_present:
         raise CyppError(f"{raw} holds files that are not cypp demo data; refusing to write into it "
                         "(raw data is never overwritten). Choose another --raw folder.")
-    if demo_present and not args.force:
+    if demo_present and is_current(raw) and not args.force:
         print(f"Demo data already present in {raw} (use --force to regenerate).")
         return 0
     files = generate(raw)
-    print(f"Wrote {len(files)} synthetic demonstration files to {raw}.")
+    refreshed = " (the demo data there came from an earlier cypp)" if demo_present and not args.force else ""
+    print(f"Wrote {len(files)} synthetic demonstration files to {raw}{refreshed}.")
     return 0
 
 

@@ -88,3 +88,24 @@ def test_demo_data_command_refuses_a_folder_of_real_files(tmp_path, capsys):
     assert main(["demo-data", "--raw", str(raw)]) == 1
     assert "refusing to write" in capsys.readouterr().err
     assert (raw / "local_extract.csv").read_text() == "a,b\n1,2\n"
+
+
+def test_demo_data_from_an_earlier_cypp_is_refreshed_and_current_demo_data_is_left_alone(tmp_path, capsys):
+    from cypp_lib.cli import main
+    from cypp_lib.paths import DEMO_MARKER
+
+    raw = tmp_path / "raw"
+    assert main(["demo-data", "--raw", str(raw)]) == 0
+    camhs = raw / "local" / "camhs_waiting_times.csv"
+    header = camhs.read_text(encoding="utf-8").splitlines()[0]
+    assert ",group," in header
+    # a demo folder written by the cypp before the group column: old marker, old header
+    (raw / DEMO_MARKER).write_text("synthetic demonstration data, seed 20190401\n", encoding="utf-8")
+    camhs.write_text(header.replace(",group,", ",") + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["demo-data", "--raw", str(raw)]) == 0
+    assert "came from an earlier cypp" in capsys.readouterr().out
+    assert camhs.read_text(encoding="utf-8").splitlines()[0] == header
+    before = camhs.stat().st_mtime_ns
+    assert main(["demo-data", "--raw", str(raw)]) == 0
+    assert "already present" in capsys.readouterr().out and camhs.stat().st_mtime_ns == before
