@@ -64,3 +64,14 @@ def test_site_pages_have_one_h1_lang_landmarks_and_no_scripts_or_remote_assets()
     assert "Demonstration data" in pages[0] and "Demonstration data" not in pages[1]
     assert "board meeting of 12 March 2026" in pages[1]
     assert "WCAG" in pages[2] and "Enforcement procedure" in pages[2]
+
+
+def test_two_tables_whose_captions_begin_alike_download_under_different_names():
+    from cypp_lib.report.html import download_name
+
+    a = "CAMHS first appointments within 18 weeks, looked-after children: Lewisham and comparators over time"
+    b = "CAMHS first appointments within 18 weeks, looked-after children and others: Lewisham and England, 2023-24"
+    assert download_name(a) != download_name(b)
+    assert download_name(a).startswith("camhs-first-appointments-within-18-weeks-looked-after")
+    assert len(download_name(a)) <= 60 and len(download_name(b)) <= 60
+    assert download_name("Scorecard") == "scorecard"  # short captions keep their plain name

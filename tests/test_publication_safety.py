@@ -271,3 +271,9 @@ def test_the_last_gate_refuses_to_publish_a_page_with_a_machine_path_or_an_ident
     assert NAMES[0] not in message and UPNS[0] not in message  # personal data shown by kind only
     assert [p.name for p in out.iterdir()] == ["index.html"]  # nothing published, nothing staged left
     assert (out / "index.html").read_text(encoding="utf-8") == "the last good papers"
+
+
+def test_every_csv_download_on_a_page_has_its_own_file_name(planted):
+    for page in sorted(Path(planted.out_dir).glob("*.html")):
+        names = re.findall(r'download="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert len(names) == len(set(names)), (page.name, sorted(n for n in names if names.count(n) > 1))

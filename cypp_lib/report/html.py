@@ -32,6 +32,16 @@ def slug(text: str, limit: int = 60) -> str:
     return s[:limit].rstrip("-") or "table"
 
 
+def download_name(caption: str, limit: int = 60) -> str:
+    """A CSV file name from a caption: its slug, or, when the slug is longer than `limit`, the slug
+    cut short plus a short hash of the whole caption, so that two tables whose captions begin
+    alike (a chart's data and a breakdown's table on one page) never share a file name."""
+    full = slug(caption, limit=10_000)
+    if len(full) <= limit:
+        return full
+    return f"{slug(caption, limit - 7)}-{hashlib.sha1(caption.encode('utf-8')).hexdigest()[:6]}"
+
+
 def csv_text(df: pd.DataFrame) -> str:
     """The table as CSV text (cells as shown in the paper)."""
     return df.map(_cell).to_csv(index=False, lineterminator="\r\n")
@@ -40,7 +50,7 @@ def csv_text(df: pd.DataFrame) -> str:
 def csv_link(df: pd.DataFrame, caption: str) -> str:
     """A link that downloads the table as CSV, named after the caption."""
     data = quote("\ufeff" + csv_text(df), safe="")
-    name = f"{slug(caption)}.csv"
+    name = f"{download_name(caption)}.csv"
     return (f'<a class="cypp-download" href="data:text/csv;charset=utf-8,{data}" download="{esc(name)}">'
             f'Download this table as CSV<span class="cypp-visually-hidden">: {esc(caption)}</span></a>')
 
