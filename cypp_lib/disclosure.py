@@ -103,21 +103,19 @@ def control(table: pd.DataFrame, catalogue: Catalogue, enabled: bool = True) -> 
     rule_of = {i.id: i.disclosure for i in catalogue.statistics()}
     rules = catalogue.disclosure_rules
     if enabled:
-        for name, rule in rules.items():
-            if not rule.hides:
-                continue
-            ids = [i for i, r in rule_of.items() if r == name]
-            rows = t["indicator"].isin(ids).to_numpy() & t["status"].isin(SHOWN).to_numpy()
-            if rows.any():
-                kinds = t["indicator"].map({i: catalogue[i].value_type for i in ids}).to_numpy()
-                reason[rows & _primary(t, kinds, rule)] = "primary"
+        kinds = t["indicator"].map({i.id: i.value_type for i in catalogue.statistics()}).to_numpy()
+        shown = t["status"].isin(SHOWN).to_numpy()
+        under = {name: t["indicator"].isin([i for i, r in rule_of.items() if r == name]).to_numpy() & shown
+                 for name, rule in rules.items() if rule.hides}  # rows each rule acts on
+        for name, rows in under.items():
+            reason[rows & _primary(t, kinds, rules[name])] = "primary"
         _secondary(t, reason, catalogue, rules, rule_of)
         hidden = np.isin(reason, ("primary", "secondary"))
         t.loc[hidden, NUMBERS] = np.nan
         t.loc[hidden, "status"] = "c"
-        for name, rule in rules.items():
-            if rule.round_to:
-                _round(t, reason, catalogue, [i for i, r in rule_of.items() if r == name], rule.round_to)
+        for name, rows in under.items():
+            if rules[name].round_to:
+                _round(t, reason, rows & ~hidden, kinds, rules[name].round_to)
     t["disclosure"] = pd.Series(reason, index=t.index, dtype="str")
     cells = t.loc[t["disclosure"] != "", ["indicator", "area_code", "year", "disclosure"]].reset_index(drop=True)
     return Controlled(t, Summary(enabled, dict(rules), rule_of, cells))
@@ -140,51 +138,43 @@ def _primary(t: pd.DataFrame, kinds: np.ndarray, rule: DisclosureRule) -> np.nda
 
 
 def _secondary(t: pd.DataFrame, reason: np.ndarray, catalogue: Catalogue, rules, rule_of) -> None:
-    """Hide more cells of each breakdown with a total until no sum has exactly one hidden cell."""
+    """Hide more cells of the breakdowns with a total until no sum has exactly one hidden cell
+    (repeated over all breakdowns, as a cell hidden for one may be part of another)."""
+    sums = []  # (row positions of one area and year of a breakdown, the total's indicator)
     for b in catalogue.breakdowns:
-        if b.total is None:
-            continue
         members = [b.total, *b.indicators]
-        if not any(rules[rule_of[i]].secondary and rules[rule_of[i]].hides for i in members):
+        if b.total is None or not any(rules[rule_of[i]].secondary and rules[rule_of[i]].hides for i in members):
             continue
         pos = np.flatnonzero(t["indicator"].isin(members).to_numpy())
-        if not len(pos):
-            continue
-        sub = t.iloc[pos]
-        for _, cell in sub.groupby(["area_code", "year"], sort=False).indices.items():
-            cells = pos[cell]
-            if len(cells) < 2:
-                continue
-            _protect(t, reason, cells, b.total)
-
-
-def _protect(t: pd.DataFrame, reason: np.ndarray, cells: np.ndarray, total: str) -> None:
-    shown = t["status"].to_numpy()[cells]
-    ind = t["indicator"].to_numpy()[cells]
-    den = t["denominator"].to_numpy(dtype=float)[cells]
-    num = t["numerator"].to_numpy(dtype=float)[cells]
-
-    def size(k):  # smallest first: denominator, then numerator (unknown counts last), then name
-        return (math.inf if math.isnan(den[k]) else den[k], math.inf if math.isnan(num[k]) else num[k], str(ind[k]))
-
-    while True:
-        hidden = [k for k, p in enumerate(cells) if reason[p] in REASONS]
-        if len(hidden) != 1:
-            return
-        candidates = [k for k, p in enumerate(cells) if reason[p] not in REASONS and shown[k] in SHOWN]
-        if not candidates:
-            return
-        groups = [k for k in candidates if ind[k] != total] or candidates
-        reason[cells[min(groups, key=size)]] = "secondary"
-
-
-def _round(t: pd.DataFrame, reason: np.ndarray, catalogue: Catalogue, ids: list[str], base: int) -> None:
-    rows = t["indicator"].isin(ids).to_numpy() & t["status"].isin(SHOWN).to_numpy()
-    if not rows.any():
+        groups = t.iloc[pos].groupby(["area_code", "year"], sort=False).indices.values()
+        sums += [(pos[cell], b.total) for cell in groups if len(cell) > 1]
+    if not sums:
         return
+    arrays = (t["status"].to_numpy(), t["indicator"].to_numpy(), t["denominator"].to_numpy(dtype=float),
+              t["numerator"].to_numpy(dtype=float))
+    while any([_protect(reason, cells, total, *arrays) for cells, total in sums]):
+        pass
+
+
+def _protect(reason: np.ndarray, cells: np.ndarray, total: str, status, indicator, den, num) -> bool:
+    """When exactly one of `cells` is hidden, hide the smallest shown group too (by denominator,
+    then numerator, unknown counts last; the total only when no group is left). True if it did."""
+    hidden = [p for p in cells if reason[p] in REASONS]
+    candidates = [p for p in cells if reason[p] not in REASONS and status[p] in SHOWN]
+    if len(hidden) != 1 or not candidates:
+        return False
+    groups = [p for p in candidates if indicator[p] != total] or candidates
+    reason[min(groups, key=lambda p: (math.inf if math.isnan(den[p]) else den[p],
+                                      math.inf if math.isnan(num[p]) else num[p], str(indicator[p])))] = "secondary"
+    return True
+
+
+def _round(t: pd.DataFrame, reason: np.ndarray, rows: np.ndarray, kinds: np.ndarray, base: int) -> None:
+    """Round the counts of the shown `rows` (numerators, denominators, a count's value); a rounded
+    count loses its interval."""
     for col in ("numerator", "denominator"):
         t.loc[rows, col] = round_half_up(t.loc[rows, col], base)
-    counts = rows & (t["indicator"].map({i: catalogue[i].value_type for i in ids}).to_numpy() == "count")
+    counts = rows & (kinds == "count")
     t.loc[counts, "value"] = round_half_up(t.loc[counts, "value"], base)
     t.loc[counts, INTERVALS] = np.nan
     reason[rows & (reason == "")] = "rounded"

@@ -102,7 +102,8 @@ def internal_banner() -> str:
 
 def mark_not_for_publication(page: str) -> str:
     """The page with "NOT FOR PUBLICATION" in its title and a banner at the top of <main> (once)."""
-    if not _TITLE.search(page) or "NOT FOR PUBLICATION:" not in _TITLE.search(page).group(1):
+    title = _TITLE.search(page)
+    if title is None or "NOT FOR PUBLICATION:" not in title.group(1):
         page = _TITLE.sub(lambda m: f"<title>NOT FOR PUBLICATION: {m.group(1)}</title>", page, count=1)
     if INTERNAL_MARK not in page:
         m = _MAIN.search(page)

@@ -39,7 +39,6 @@ Expectations' pandas engine does), so validation and `find` agree exactly.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 
 # Common given names in England and Wales (children born 1970s-2020s), capitalised as written.
@@ -119,14 +118,6 @@ def find(text: str, kinds: Iterable[str] | None = None) -> list[tuple[str, int, 
         raise ValueError(f"unknown identifier kind(s): {', '.join(sorted(unknown))}; kinds are {', '.join(KINDS)}")
     out = [(kind, m.start(), m.end()) for kind in wanted for m in _COMPILED[kind].finditer(str(text))]
     return sorted(out, key=lambda t: (t[1], KINDS.index(t[0])))
-
-
-def kinds_in(values: Iterable[str]) -> Counter:
-    """How many of `values` hold each kind of identifier (a value with two kinds counts for both)."""
-    counts: Counter = Counter()
-    for v in values:
-        counts.update({kind for kind, _, _ in find(str(v))})
-    return counts
 
 
 def redact(text: str, kinds: Iterable[str] | None = None) -> str:

@@ -97,11 +97,11 @@ def _downloads(page: str) -> dict[str, list[dict]]:
     return {name: list(csv.DictReader(io.StringIO(data))) for name, data in _links(page)}
 
 
-def _annual(raw: Path, name: str, measure: str, group: str | None = "") -> dict[int, tuple[int, int | None]]:
+def _annual(raw: Path, name: str, measure: str, group: str = "") -> dict[int, tuple[int, int | None]]:
     """Financial year (ending in) -> (sum of numerators, sum of denominators), complete years only."""
     sums, months = defaultdict(lambda: [0, 0]), defaultdict(set)
     for r in csv.DictReader((raw / "local" / f"{name}.csv").open(encoding="utf-8")):
-        if r["measure"] != measure or (group is not None and r["group"] != group):
+        if r["measure"] != measure or r["group"] != group:
             continue
         y, m = int(r["period_start"][:4]), int(r["period_start"][5:7])
         fy = y + 1 if m >= 4 else y
@@ -143,7 +143,7 @@ def test_nothing_about_the_machine_is_published(planted):
     assert not [n for n, t in texts.items() if "Traceback (most recent call last)" in t or "\x1b[" in t]
 
 
-def test_small_counts_are_c_in_every_trend_table_and_sentence(planted):
+def test_small_counts_are_c_in_every_trend_table_and_alt_text(planted):
     from cypp_lib.catalogue import load_catalogue
 
     cat = load_catalogue()

@@ -76,7 +76,8 @@ class DisclosureRule:
                          "cell can be worked out by subtraction")
         if self.round_to:
             parts.append(f"counts are rounded to the nearest {self.round_to}")
-        return "; ".join(parts).capitalize() + "."
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
 
 
 @dataclass(frozen=True)

@@ -38,14 +38,13 @@ def _png(fig) -> str:
     content key (from everything it shows) has been drawn before in this build folder
     (by another paper: the annual report repeats the priority papers' trend charts) is read from
     the chart cache instead; the bytes are the same either way."""
-    folder, new = os.environ.get(CHART_CACHE_ENV), os.environ.get(CHART_NEW_ENV)
+    path = None
     if isinstance(fig, Chart):
-        for where in (new, folder):
-            if where and (Path(where) / f"{fig.key}.png").is_file():
-                return base64.b64encode((Path(where) / f"{fig.key}.png").read_bytes()).decode("ascii")
-    folder = new or folder
-    path = Path(folder) / f"{fig.key}.png" if isinstance(fig, Chart) and folder else None
-    if isinstance(fig, Chart):
+        folders = [Path(f) for f in (os.environ.get(CHART_NEW_ENV), os.environ.get(CHART_CACHE_ENV)) if f]
+        for known in (f / f"{fig.key}.png" for f in folders):
+            if known.is_file():
+                return base64.b64encode(known.read_bytes()).decode("ascii")
+        path = folders[0] / f"{fig.key}.png" if folders else None  # this build's own folder first
         fig = fig.draw()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
@@ -94,27 +93,24 @@ def trend_chart(series: dict[str, pd.DataFrame], title: str, unit: str, fmt) -> 
     alt_parts = []
     all_years = sorted({int(y) for s in series.values() for y in s["year"]})
     labels = {}
-    lines = []  # (position, name, the rows drawn, the years hidden)
+    lines = []  # (position, name, the rows drawn: values and hidden years, the rows with a value)
     hidden = {}
     for i, (name, s) in enumerate(series.items()):
         s = s.sort_values("year")
-        c = s[s["status"] == "c"] if "status" in s else s.iloc[0:0]
-        hidden[name] = set(c["year"].astype(int))
-        for y, period in zip(c["year"], c["period"]):
-            labels.setdefault(int(y), period)
-        shown = s.dropna(subset=["value"])
-        if shown.empty and c.empty:
+        c = s["status"].eq("c") if "status" in s else pd.Series(False, index=s.index)
+        hidden[name] = set(s.loc[c, "year"].astype(int))
+        shown, drawn = s[s["value"].notna()], s[s["value"].notna() | c]
+        if drawn.empty:
             continue
         if not shown.empty:
             first, last = shown.iloc[0], shown.iloc[-1]
             alt_parts.append(f"{name}: {fmt(first['value'])} in {first['period']} to {fmt(last['value'])} in "
                              f"{last['period']}")
-        if not c.empty:
+        if c.any():
             alt_parts.append(f"{name}: no value shown (c, hidden to protect confidentiality) for "
-                             + ", ".join(c["period"]))
-        lines.append((i, name, s[s["value"].notna() | (s["status"] == "c") if "status" in s else s["value"].notna()],
-                      shown))
-        for y, period in zip(shown["year"], shown["period"]):
+                             + ", ".join(s.loc[c, "period"]))
+        lines.append((i, name, drawn, shown))
+        for y, period in zip(drawn["year"], drawn["period"]):
             labels.setdefault(int(y), period)
     alt = f"Line chart of {title}. " + "; ".join(alt_parts) + "."
     wide = pd.DataFrame({"Period": [labels[y] for y in sorted(labels)]})

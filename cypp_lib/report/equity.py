@@ -48,8 +48,7 @@ from cypp_lib.report.html import esc, table
 from cypp_lib.sources.common import period_label
 
 #: How a status other than "ok" is said in a sentence.
-STATUS_WORDS = {"c": "suppressed by the publisher to protect confidentiality (c)",
-                "x": "not available (x)", "z": "not applicable (z)", "k": "a rounded value below 0.5 (k)",
+STATUS_WORDS = {"x": "not available (x)", "z": "not applicable (z)", "k": "a rounded value below 0.5 (k)",
                 "u": "flagged as unreliable (u)", "missing": "not published"}
 COLUMNS = ["area", "area_code", "group", "indicator", "is_reference", "year", "period", "status", "value",
            "lower_95", "upper_95", "numerator", "denominator", "gap", "gap_lower_95", "gap_upper_95",
@@ -220,9 +219,9 @@ def _value_words(ind: Indicator, r: pd.Series) -> str:
     return f"{ind.format(r['value'])}{ci}"
 
 
-def _status_words(status: str, how: str = "") -> str:
+def _status_words(paper, indicator: str, status: str, how: str = "") -> str:
     if status == "c":  # who hid it and why (cypp_lib.disclosure)
-        return suppressed.words(how or "publisher")
+        return suppressed.words(how or "publisher", suppressed.small_range(paper, indicator))
     return STATUS_WORDS.get(status, "not available")
 
 
@@ -264,7 +263,7 @@ def reference_sentence(paper, breakdown: Breakdown, table_: pd.DataFrame) -> str
     r = table_[(table_["area_code"] == paper.area.code) & (table_["group"] == group.label)].iloc[0]
     if r["status"] != "ok":
         return (f"In {r['period']}, {area}'s figure for {_who(breakdown, group)} (the reference group) is "
-                f"{_status_words(r['status'], r.get('how', ''))}, so no gap to it can be given.")
+                f"{_status_words(paper, r['indicator'], r['status'], r['how'])}, so no gap to it can be given.")
     text = (f"In {r['period']}, {_value_words(ind, r)} of {area}'s {_who(breakdown, group)} "
             f"{breakdown.statement or 'had this outcome'}")
     eng = _england_row(table_, group.label)
@@ -283,7 +282,7 @@ def group_sentence(paper, breakdown: Breakdown, table_: pd.DataFrame, group) -> 
     mine = table_[(table_["area_code"] == paper.area.code)].set_index("group")
     r, ref = mine.loc[group.label], mine.loc[ref_group.label]
     if r["status"] != "ok":
-        return f"{area}'s figure for {_who(breakdown, group)} is {_status_words(r['status'], r.get('how', ''))}."
+        return f"{area}'s figure for {_who(breakdown, group)} is {_status_words(paper, r['indicator'], r['status'], r['how'])}."
     head = f"Of {_those(group)}, {_value_words(ind, r)} {breakdown.statement or 'had this outcome'}"
     if ref["status"] != "ok":
         return head + "."
@@ -320,7 +319,8 @@ def _nothing_sentence(paper, breakdown: Breakdown) -> str:
     latest = rows[rows["year"] == rows["year"].max()]
     how = latest["disclosure"] if "disclosure" in latest else pd.Series("", index=latest.index)
     by_group = {i: (st, h) for i, st, h in zip(latest["indicator"], latest["status"], how)}
-    words = [f"{g.label}: {_status_words(*by_group.get(g.indicator, ('missing', '')))}" for g in breakdown.groups]
+    words = [f"{g.label}: {_status_words(paper, g.indicator, *by_group.get(g.indicator, ('missing', '')))}"
+             for g in breakdown.groups]
     return (f"In {latest['period'].iloc[0]}, no group of this breakdown has a published figure for {area} "
             f"({'; '.join(words)}), so no comparison can be made.")
 
@@ -483,7 +483,7 @@ def breakdown_section(paper, breakdown: Breakdown, level: int = 4):
             + (f" Caveats: {esc(caveats)}" if caveats else "") + "</p>"]
     t = breakdown_table(paper, breakdown)
     html += [f"<p>{esc(s)}</p>" for s in breakdown_sentences(paper, breakdown, t)]
-    later = _later_hidden(paper, breakdown, breakdown_year(paper, breakdown))
+    later = _later_hidden(paper, breakdown, int(t["year"].iloc[0]) if not t.empty else None)
     if later:
         html.append(f"<p>{esc(later)}</p>")
     if t.empty:

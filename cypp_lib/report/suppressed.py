@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-SYMBOL = "c"
-
 
 def words(how: str, small: tuple[int, int] | None = (1, 4)) -> str:
     """Why a cell is c, in a few words: how = "primary", "secondary" or "publisher" (or "")."""
@@ -23,20 +21,19 @@ def words(how: str, small: tuple[int, int] | None = (1, 4)) -> str:
 
 
 def small_range(paper, indicator: str) -> tuple[int, int] | None:
-    rules = paper.catalogue.disclosure_rules
-    rule = rules.get(paper.catalogue[indicator].disclosure)
-    return rule.suppress if rule is not None else None
+    """The counts the indicator's disclosure rule hides, e.g. (1, 4)."""
+    return paper.catalogue.disclosure_rules[paper.catalogue[indicator].disclosure].suppress
 
 
 def row_words(paper, indicator: str, row) -> str:
-    how = row.get("disclosure", "") if hasattr(row, "get") else ""
-    return words(str(how or "publisher"), small_range(paper, indicator))
+    """`words` for a row of the paper's table (its `disclosure` column says who hid it)."""
+    return words(str(row.get("disclosure", "") or "publisher"), small_range(paper, indicator))
 
 
 def later_hidden(paper, indicator: str, year: int | None, area_code: str | None = None) -> pd.DataFrame:
     """The area's rows of an indicator that are c and later than `year` (all c rows when None)."""
     s = paper.series(indicator, area_code)
-    s = s[s["status"] == SYMBOL]
+    s = s[s["status"] == "c"]
     return s if year is None else s[s["year"].astype(int) > int(year)]
 
 
