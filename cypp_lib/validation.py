@@ -425,15 +425,12 @@ SHOWN_KINDS = tuple(k for k in identifiers.KINDS if k != "full date")
 
 def _identifiers_found(df: pd.DataFrame, column: str, idx: list, count: int, kinds: list[str]) -> str:
     """What an identifier check found, without the values: how many, of which kind, on which lines."""
-    lines = []
+    by_kind: dict[str, list[int]] = {}
     for i in idx:
         value = df[column].loc[i] if column in df and isinstance(i, (int, float)) else ""
-        found = [k for k in kinds if k in {kind for kind, _, _ in identifiers.find(str(value), kinds)}]
-        lines.append((int(i) + 2, found))
-    by_kind: dict[str, list[int]] = {}
-    for line, found in lines:
-        for k in found:
-            by_kind.setdefault(k, []).append(line)
+        present = {kind for kind, _, _ in identifiers.find(str(value), kinds)}  # searched once per value
+        for k in (k for k in kinds if k in present):
+            by_kind.setdefault(k, []).append(int(i) + 2)
     parts = [f"{identifiers.DESCRIPTIONS[k]} (line{'s' if len(v) > 1 else ''} "
              f"{', '.join(map(str, v[:5]))}{' ...' if len(v) > 5 else ''})" for k, v in by_kind.items()]
     what = "; ".join(parts) or "a personal identifier"
