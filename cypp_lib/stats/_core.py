@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri  # norm.ppf without importing scipy.stats (0.7 s)
 
 #: Confidence levels cypp reports, and the column suffix each one uses.
 LEVELS = {0.95: "95", 0.998: "99_8"}
@@ -41,7 +41,7 @@ def levels(confidence) -> list[float]:
 
 def z(c: float) -> float:
     """Two-sided standard normal quantile: z(0.95) = 1.95996..., z(0.998) = 3.09023..."""
-    return float(norm.ppf(c + (1 - c) / 2))
+    return float(ndtri(c + (1 - c) / 2))
 
 
 def is_scalar(*args) -> bool:

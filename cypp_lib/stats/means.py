@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
+from scipy.special import stdtrit  # Student's t quantile: scipy.stats.t.ppf(q, df) = stdtrit(df, q)
 
 from cypp_lib.stats._core import (
     LEVELS,
@@ -41,7 +41,7 @@ def mean(mean, sd, n, confidence=0.95, status=None) -> pd.DataFrame:
     out = pd.DataFrame({"value": xx}, index=index_of(mean, sd, n))
     se = ss / np.sqrt(kk)
     for c in lv:
-        half = student_t.ppf(c + (1 - c) / 2, kk - 1) * se
+        half = stdtrit(kk - 1, c + (1 - c) / 2) * se
         out[f"lower_{LEVELS[c]}"] = xx - half
         out[f"upper_{LEVELS[c]}"] = xx + half
     out["method"] = "Student's t"

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
+from scipy.special import stdtrit  # Student's t quantile: scipy.stats.t.ppf(q, df) = stdtrit(df, q)
 
 METHOD = "OLS straight line with prediction interval"
 
@@ -92,7 +92,7 @@ def linear_projection(years, values, horizon: int = 3, last_n: int = 5, level: f
     sse = float(((y - line(x)) ** 2).sum())
     df = n - 2
     se = float(np.sqrt(sse / df))
-    tq = float(student_t.ppf(1 - (1 - level) / 2, df))
+    tq = float(stdtrit(df, 1 - (1 - level) / 2))
 
     last = int(x_all[-1])
     future = np.arange(last + 1, last + horizon + 1, dtype=float)

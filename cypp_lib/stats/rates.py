@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
+from scipy.special import gammaincinv
 
 from cypp_lib.stats._core import (
     LEVELS,
@@ -29,6 +29,12 @@ from cypp_lib.stats._core import (
 EXACT_BELOW = 10
 
 
+def _chi2_ppf(q, df):
+    """scipy.stats.chi2.ppf(q, df), as scipy computes it (2 gammaincinv(df/2, q)), without
+    importing scipy.stats."""
+    return 2 * gammaincinv(df / 2, q)
+
+
 def poisson_limits(o: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Limits for an observed count O (valid, non-negative): (lower, upper, exact?).
 
@@ -42,8 +48,8 @@ def poisson_limits(o: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray, np.
     if exact.any():
         oe = o[exact]
         with np.errstate(invalid="ignore"):
-            lower[exact] = np.where(oe == 0, 0.0, chi2.ppf((1 - c) / 2, 2 * oe) / 2)
-        upper[exact] = chi2.ppf(c + (1 - c) / 2, 2 * oe + 2) / 2
+            lower[exact] = np.where(oe == 0, 0.0, _chi2_ppf((1 - c) / 2, 2 * oe) / 2)
+        upper[exact] = _chi2_ppf(c + (1 - c) / 2, 2 * oe + 2) / 2
     return lower, upper, exact
 
 
