@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cypp_lib import __version__, fingerprint, parameters, paths
+from cypp_lib import __version__, fingerprint, parameters, paths, scheduler
 from cypp_lib._version import code_version
 from cypp_lib.cache import Cache, read_json
 from cypp_lib.catalogue import load_catalogue
@@ -151,6 +151,8 @@ def build(opts: BuildOptions, log=print) -> list[Path]:
         log(f"Nothing changed since the last build ({len(last.get('papers', []))} papers up to date in "
             f"{out_dir}): no validation, preparation or execution. {time.perf_counter() - t0:.2f} s.")
         return sorted(out_dir / name for name in last["outputs"])
+    if opts.jobs > 1:
+        scheduler.warm_workers()  # papermill and nbconvert imported once, also on the other core
     with kernel_server():  # warms up on the other core while the data are read and prepared
         return _build(opts, log, t0, cache, raw_fp, inputs)
 

@@ -44,6 +44,7 @@ def execute_notebook(spec: PaperSpec, executed_dir: Path):
             str(NOTEBOOKS / spec.notebook), str(out_path), parameters=spec.parameters,
             kernel_name="python3", progress_bar=False, log_output=False, record_timing=False,
             cwd=str(NOTEBOOKS), shutdown_kernel="immediate", report_mode=False,
+            request_save_on_cell_execute=False,  # written once at the end (and on failure), not per cell
             **({"kernel_manager_class": manager} if manager else {}),
         )
     except PapermillExecutionError as exc:
@@ -63,16 +64,48 @@ def execute_notebook(spec: PaperSpec, executed_dir: Path):
     return nb
 
 
+def paper_exporter_class():
+    """nbconvert's HTMLExporter without its BeautifulSoup pass over the rendered page.
+
+    That pass (nbconvert 7) parses and re-serialises the whole page, a paper's charts included
+    (0.15 s for a 3 MB paper), only to give `<img>` elements without `alt` a placeholder and to make
+    JupyterLab cell wrappers focusable. The cypp template gives every image its alt text and has no
+    JupyterLab wrappers, so the pass changes nothing but the serialisation: the pages are the same
+    document (tests/test_pipeline.py compares both exporters' output as parsed trees)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PaperExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node up to its template render, then return (no soup)
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PaperExporter
+
+
+def paper_exporter(exporter_class=None):
+    """The exporter for papers: the cypp template, no code, no prompts, British English."""
+    cls = exporter_class or paper_exporter_class()
+    exporter = cls(template_name="cypp", extra_template_basedirs=[str(TEMPLATES)],
+                   exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.language_code = "en-GB"
+    return exporter
+
+
 def notebook_to_html(nb) -> str:
     """Render an executed notebook to self-contained HTML with no code shown."""
-    from nbconvert import HTMLExporter
-
     from cypp_lib.document import finish
 
-    exporter = HTMLExporter(template_name="cypp", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.language_code = "en-GB"
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = paper_exporter().from_notebook_node(nb)
     return finish(body)
 
 

@@ -5,16 +5,55 @@ finish a batch of jobs soonest on a few cores. While they execute, the main proc
 build's own remaining work (`meanwhile`: Great Expectations validation); if that fails, papers
 not yet started are cancelled and the error is raised once the running ones have stopped. Each
 paper is logged as it finishes.
+
+Workers are forked from a multiprocessing fork server that has imported papermill and nbconvert
+once (`warm_workers`, called as the build starts, so the imports run on the other core while
+the data are read); where there is no fork server (Windows), they are spawned and import them
+each. Either way a worker takes this process's environment and working folder with each paper,
+so it runs exactly as it would have here.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, wait
-from multiprocessing import get_context
 from pathlib import Path
 
 from cypp_lib.render import PaperSpec, render_paper
+
+#: What a worker imports to execute and render a paper (preloaded by the fork server).
+WORKER_MODULES = ["cypp_lib.render", "cypp_lib.kernels", "cypp_lib.document", "nbformat", "papermill",
+                  "papermill.exceptions", "jupyter_client", "nbconvert", "nbconvert.filters.highlight",
+                  "nbconvert.filters.widgetsdatatypefilter"]
+
+
+def worker_context():
+    """The multiprocessing context for paper workers: a fork server with WORKER_MODULES
+    preloaded where the platform has one, else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(WORKER_MODULES)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def warm_workers() -> None:
+    """Start the fork server now, so its imports are done by the time papers are ready to run."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _in_worker(environ: dict, cwd: str, spec: PaperSpec, executed: str, staging: str):
+    """render_paper in a worker, with the build's environment and working folder (a forked
+    worker would otherwise have the fork server's, from when it started)."""
+    os.environ.clear()
+    os.environ.update(environ)
+    os.chdir(cwd)
+    return render_paper(spec, executed, staging)
 
 
 def longest_first(specs: list[PaperSpec]) -> list[PaperSpec]:
@@ -60,10 +99,11 @@ def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int,
                 record(*future.result())
         return callback
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=get_context("spawn")) as pool:
+    here = (dict(os.environ), os.getcwd())
+    with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=worker_context()) as pool:
         futures = []
         for s in ordered:
-            futures.append(pool.submit(render_paper, s, str(executed), str(staging)))
+            futures.append(pool.submit(_in_worker, *here, s, str(executed), str(staging)))
             futures[-1].add_done_callback(finished(s))
         try:
             meanwhile()

@@ -30,6 +30,16 @@ def test_priority_notebook_executes_on_fixture_data_and_renders_without_code(dem
     assert "Demonstration data" in html
     assert "No description has been provided" not in html  # every image has real alt text
     assert "GCSE English and maths at grade 4 or above" in html
+    # the paper exporter skips nbconvert's BeautifulSoup pass: the same document, parsed
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from cypp_lib.render import paper_exporter
+
+    ours, _ = paper_exporter().from_notebook_node(nb)
+    theirs, _ = paper_exporter(HTMLExporter).from_notebook_node(nb)
+    assert ours != theirs  # not the same bytes (nbconvert re-serialises), else this proves nothing
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs
 
 
 def test_build_publishes_six_papers_an_index_and_a_validation_page(built):
