@@ -151,19 +151,27 @@ class Paper:
         """The published row of an indicator for one area and year (None when there is none)."""
         if not self._ok:  # one dictionary of row positions instead of a table filter per call
             t = self.table
-            ok = (t["status"] == "ok").to_numpy()
-            for pos, key in enumerate(zip(t["indicator"], t["area_code"], t["year"])):
-                if ok[pos]:
-                    self._ok.setdefault((key[0], key[1], int(key[2])), pos)
+            ok = np.flatnonzero((t["status"] == "ok").to_numpy())
+            keys = zip(t["indicator"].to_numpy()[ok], t["area_code"].to_numpy()[ok],
+                       t["year"].to_numpy()[ok].astype(int).tolist())
+            for pos, key in zip(ok.tolist(), keys):
+                self._ok.setdefault(key, pos)  # the first such row, as a filter would find
         pos = self._ok.get((indicator, area_code, int(year)))
         return None if pos is None else self.table.iloc[pos]
 
     def la_values(self, indicator: str, year: int) -> pd.Series:
         """Usable values of every LA for one indicator and year, by area code (for bands and ranks)."""
-        if not self._la:
-            las = self.table[(self.table["area_level"] == "Local authority") & (self.table["status"] == "ok")]
-            self._la = {key: rows.set_index("area_code")["value"] for key, rows in las.groupby(["indicator", "year"])}
-        return self._la.get((indicator, year), pd.Series(dtype=float))
+        if not self._la:  # row positions per (indicator, year), found once; a Series made when asked for
+            t = self.table
+            las = np.flatnonzero(((t["area_level"] == "Local authority") & (t["status"] == "ok")).to_numpy())
+            groups = t.iloc[las].groupby(["indicator", "year"], sort=False).indices
+            self._la = {key: las[rows] for key, rows in groups.items()}
+        found = self._la.get((indicator, year))
+        if found is None:
+            return pd.Series(dtype=float)
+        if not isinstance(found, pd.Series):
+            self._la[(indicator, year)] = found = self.table.iloc[found].set_index("area_code")["value"]
+        return found
 
     @property
     def published(self) -> bool:
