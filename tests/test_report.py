@@ -82,3 +82,39 @@ def test_the_regional_comparator_is_the_areas_own_region(demo_processed, demo_ra
     assert "South East (" in kent.headline(ind) and "London" not in kent.headline(ind)
     assert [label for label, _ in kent.comparators()] == ["England", "South East"]
     assert "South East" in kent.scorecard([ind]).data and ">London<" not in kent.scorecard([ind]).data
+
+
+def _one_at_a_time_matches_all_at_once(processed, raw, neighbour_model):
+    """Paper computes comparator groups and recent trends for every statistic in one pass; each
+    indicator's result must be what computing it alone gives (no mixing between indicators)."""
+    from cypp_lib.report.assess import comparator_groups, recent_trends
+
+    paper = Paper.open(processed, area="Lewisham", raw_dir=raw, neighbour_model=neighbour_model)
+    checked = 0
+    for ind in paper.catalogue.statistics():
+        alone = comparator_groups(paper, [ind])[ind.id]
+        together = paper.comparator_groups(ind.id)
+        assert list(alone) == list(together), ind.id
+        for year in alone:
+            pd.testing.assert_series_equal(alone[year], together[year], check_names=False, obj=f"{ind.id} {year}")
+        trend = recent_trends(paper, [ind])
+        if paper.year_for(ind.id) is None:
+            assert trend == {}
+            continue
+        pd.testing.assert_series_equal(trend[ind.id], paper.recent_trend(ind.id), check_names=False, obj=ind.id)
+        checked += 1
+    assert checked >= 30  # most statistics have a value for Lewisham
+    # at least one indicator pooled and one averaged, so both calls are compared
+    methods = {str(g["method"]).split(" (")[0] for i in paper.catalogue.statistics()
+               for g in paper.comparator_groups(i.id).values()}
+    assert {"pooled", "mean of values"} <= methods
+
+
+@pytest.mark.parametrize("model", ["2025", "pre-2021"])
+def test_groups_and_trends_for_all_indicators_at_once_equal_one_at_a_time(demo_processed, demo_raw, model):
+    _one_at_a_time_matches_all_at_once(demo_processed, demo_raw, model)
+
+
+@pytest.mark.slow
+def test_groups_and_trends_at_once_equal_one_at_a_time_on_real_data(real_build):
+    _one_at_a_time_matches_all_at_once(real_build.processed_dir, real_build.raw_dir, "2025")

@@ -45,28 +45,82 @@ def usable_rows(s: pd.DataFrame) -> pd.DataFrame:
     return s[s["status"].isin(stats.USABLE)]
 
 
-def comparator_groups(paper, ind: Indicator) -> dict[int, pd.Series]:
-    """The comparator group's value in each year: pooled when every neighbour has counts that
-    year, else the mean of their values (LAIT's neighbour average); the `method` says which.
-    Two `stats.aggregate` calls (by year) for the whole series, not one per year."""
-    frame = paper.rows(ind.id, [n.code for n in paper.neighbours])
-    frame = frame[frame["status"] == "ok"].drop_duplicates(["area_code", "year"])  # Paper.value's rows
+def comparator_group_frames(paper, inds: list[Indicator]) -> dict[str, pd.DataFrame]:
+    """Each indicator's comparator-group value in each year (a frame, one row a year, by year):
+    pooled when every neighbour has counts that year, else the mean of their values (LAIT's
+    neighbour average); the `method` says which.
+
+    All the indicators at once: one selection of the neighbours' rows and one `stats.aggregate`
+    call (by indicator and year) per method, kind and multiplier, instead of two per indicator
+    (a paper asks for every indicator it shows; the calls cost the same for one or forty). An
+    indicator's rows are what asking for it alone gives (tests/test_report.py checks)."""
+    codes = [n.code for n in paper.neighbours]
+    wanted = {ind.id: ind for ind in inds}
+    frame = paper.rows(list(wanted), codes)
+    frame = frame[frame["status"] == "ok"].drop_duplicates(["indicator", "area_code", "year"])  # Paper.value's rows
     if frame.empty:
         return {}
     frame = frame.assign(year=frame["year"].astype(int))
-    counts = frame[["numerator", "denominator"]].notna().all(axis=1).groupby(frame["year"]).agg(["all", "size"])
-    pooled = counts.index[counts["all"] & (counts["size"] == len(paper.neighbours))]
-    pooled = pooled if ind.value_type in ("proportion", "rate") else pooled[:0]
-    out = {}
-    for rows, method, kw in ((frame["year"].isin(pooled), "pooled", {"multiplier": ind.multiplier}),
-                             (~frame["year"].isin(pooled), "mean", {})):
-        if rows.any():
-            agg = stats.aggregate(frame[rows], method, kind=ind.value_type, by="year", **kw)
-            for _, r in agg.iterrows():
-                out[int(r["year"])] = r.drop("year")
-    for r in out.values():
-        r["n_neighbours"] = len(paper.neighbours)
-    return out
+    keys = ["indicator", "year"]
+    counts = frame[["numerator", "denominator"]].notna().all(axis=1).groupby([frame[k] for k in keys]).agg(["all", "size"])
+    complete = counts.index[counts["all"] & (counts["size"] == len(codes))]
+    poolable = complete[[wanted[i].value_type in ("proportion", "rate") for i in complete.get_level_values(0)]]
+    pooled = pd.MultiIndex.from_frame(frame[keys]).isin(poolable)
+    kind = frame["indicator"].map({i: ind.value_type for i, ind in wanted.items()})
+    multiplier = frame["indicator"].map({i: ind.multiplier for i, ind in wanted.items()})
+    calls = []  # (rows, method, keyword arguments): the per-indicator calls, made for all indicators
+    for k in kind[pooled].unique():
+        for m in multiplier[pooled & (kind == k)].unique():
+            calls.append((pooled & (kind == k) & (multiplier == m), "pooled", {"kind": k, "multiplier": m}))
+    for k in kind[~pooled].unique():
+        calls.append((~pooled & (kind == k), "mean", {"kind": k}))
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for rows, method, kw in calls:
+        agg = stats.aggregate(frame[rows], method, by=keys, **kw)
+        agg["n_neighbours"] = len(codes)
+        for ind_id, part in agg.groupby("indicator", sort=False):
+            # asked alone, an indicator's result has a reason column only when one of its years has one
+            gone = ["indicator"] + (["reason"] if "reason" in part and (part["reason"] == "").all() else [])
+            parts.setdefault(ind_id, []).append(part.drop(columns=gone).set_index("year", drop=False))
+    return {i: (p[0] if len(p) == 1 else pd.concat(p)).sort_index() for i, p in parts.items()}
+
+
+def rows_by_year(frame: pd.DataFrame | None) -> dict[int, pd.Series]:
+    """{year: that year's row without the year} of a comparator_group_frames frame."""
+    if frame is None:
+        return {}
+    body = frame.drop(columns="year")
+    return {int(y): body.iloc[j] for j, y in enumerate(frame["year"])}
+
+
+def comparator_groups(paper, inds: list[Indicator]) -> dict[str, dict[int, pd.Series]]:
+    """{indicator: {year: comparator-group row}} (see comparator_group_frames)."""
+    frames = comparator_group_frames(paper, inds)
+    return {ind.id: rows_by_year(frames.get(ind.id)) for ind in inds}
+
+
+def recent_trend_rows(paper, inds: list[Indicator]) -> pd.DataFrame:
+    """stats.recent_trend for each indicator's series in the paper's area up to the paper's year
+    (none when it has no year), by indicator: one call per value type, polarity and frequency for
+    all the indicators, the same rows as one call per indicator."""
+    by_kind: dict[tuple, list] = {}
+    for ind in inds:
+        year = paper.year_for(ind.id)
+        if year is not None:
+            s = paper.series(ind.id)
+            by_kind.setdefault((ind.value_type, ind.polarity, ind.frequency == "annual"), []).append(s[s["year"] <= year])
+    found = [stats.recent_trend(pd.concat(frames, ignore_index=True), kind, polarity, by="indicator",
+                                single_year=single_year)
+             for (kind, polarity, single_year), frames in by_kind.items()]
+    if not found:
+        return pd.DataFrame(columns=["indicator"]).set_index("indicator")
+    return (found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)).set_index("indicator")
+
+
+def recent_trends(paper, inds: list[Indicator]) -> dict[str, pd.Series]:
+    """{indicator: its stats.recent_trend row} (see recent_trend_rows)."""
+    rows = recent_trend_rows(paper, inds)
+    return {i: rows.loc[i] for i in rows.index}
 
 
 def assess(paper, ind: Indicator) -> Assessment:
@@ -96,9 +150,7 @@ def assess(paper, ind: Indicator) -> Assessment:
             a.change = "not a significant change" if ch == "Similar" else "a significant change"
         else:
             a.change = "significance not assessed"
-    upto = paper.series(ind.id)
-    upto = upto[upto["year"] <= year]
-    tr = stats.recent_trend(upto, ind.value_type, ind.polarity, single_year=ind.frequency == "annual").iloc[0]
+    tr = paper.recent_trend(ind.id)
     a.trend, a.trend_reason = tr["trend"], tr["reason"]
     if paper.area.level == "Local authority" and ind.polarity != "none" and ind.value_type != "count":
         values = paper.la_values(ind.id, year)

@@ -15,7 +15,14 @@ from cypp_lib.catalogue import Catalogue, Indicator, load_catalogue
 from cypp_lib.document import TOC_MARKER, internal_banner
 from cypp_lib.errors import ParameterError
 from cypp_lib.prepare import read_processed
-from cypp_lib.report.assess import Assessment, assess, comparator_groups, usable_rows
+from cypp_lib.report.assess import (
+    Assessment,
+    assess,
+    comparator_group_frames,
+    recent_trend_rows,
+    rows_by_year,
+    usable_rows,
+)
 from cypp_lib.report.compare import change_words, missing
 from cypp_lib.report.html import esc, table
 from cypp_lib.report.suppressed import later_hidden
@@ -75,6 +82,8 @@ class Paper:
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
     _groups: dict = field(default_factory=dict, repr=False)
+    _group_frames: dict | None = field(default=None, repr=False)  # indicator -> comparator-group rows, found once
+    _trends: pd.DataFrame | None = field(default=None, repr=False)  # recent trends of every statistic, found once
     _ok: dict = field(default_factory=dict, repr=False)  # (indicator, area_code, year) -> row position, built once
 
     # ------------------------------------------------------------------ construction
@@ -124,10 +133,12 @@ class Paper:
                                  self.table.iloc[rows].sort_values("year", kind="stable").reset_index(drop=True))
         return self._by_key[key]
 
-    def rows(self, indicator: str, area_codes: list[str]) -> pd.DataFrame:
-        """All published rows of an indicator for several areas, in table order (one selection)."""
+    def rows(self, indicator: str | list[str], area_codes: list[str]) -> pd.DataFrame:
+        """All published rows of an indicator (or several) for several areas, in table order (one
+        selection)."""
         positions = self._positions()
-        found = [positions[k] for c in area_codes if (k := (indicator, c)) in positions]
+        indicators = [indicator] if isinstance(indicator, str) else indicator
+        found = [positions[k] for i in indicators for c in area_codes if (k := (i, c)) in positions]
         return self.table.iloc[np.sort(np.concatenate(found))] if found else self.table.iloc[0:0]
 
     def _positions(self) -> dict:
@@ -196,10 +207,24 @@ class Paper:
         return self._assessed[ind.id]
 
     def comparator_groups(self, indicator: str) -> dict[int, pd.Series]:
-        """The comparator group's value per year (computed once per indicator and paper)."""
+        """The comparator group's value per year (computed once per paper, for every statistic)."""
         if indicator not in self._groups:
-            self._groups[indicator] = comparator_groups(self, self.catalogue[indicator])
+            if self._group_frames is None:
+                self._group_frames = comparator_group_frames(self, self.catalogue.statistics())
+            frame = self._group_frames.get(indicator)
+            if frame is None and not self.catalogue[indicator].is_statistic:
+                frame = comparator_group_frames(self, [self.catalogue[indicator]]).get(indicator)
+            self._groups[indicator] = rows_by_year(frame)
         return self._groups[indicator]
+
+    def recent_trend(self, indicator: str) -> pd.Series:
+        """stats.recent_trend's row for the indicator up to the paper's year (computed once per
+        paper, for every statistic)."""
+        if self._trends is None:
+            self._trends = recent_trend_rows(self, self.catalogue.statistics())
+        if indicator in self._trends.index:
+            return self._trends.loc[indicator]
+        return recent_trend_rows(self, [self.catalogue[indicator]]).loc[indicator]
 
     def neighbour_mean(self, indicator: str, year: int) -> tuple[float, int]:
         """The comparator-group value (pooled or mean, see neighbour_label) and how many neighbours it uses."""
