@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import functools
 import re
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def split_values(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 _YEAR = re.compile(r"(\d{4})(?:\s*[-/]\s*(\d{2,4}))?")
 
 
+@functools.lru_cache(maxsize=4096)  # called once a row (Series.map); files hold a few labels
 def end_year(label: str) -> int | None:
     """The year a period label ends in, or None for a label that cannot be a period:
     '2025' -> 2025, '2024-25' -> 2025, '2016/17' -> 2017, '1999/00' -> 2000, '2024 (Rev)' -> 2024,
