@@ -9,7 +9,9 @@
     paper uses that notebook);
 (e) floor: one `python3` kernel per paper that only runs the paper notebook's import lines (plus
     the modules the report imports lazily), two at a time, end to end (start, imports, shut down);
-(b2) cold with CYPP_KERNELS=plain: (b) without the warm kernel server (a new kernel per paper).
+(b2) cold with CYPP_KERNELS=plain: (b) without the warm kernel server (a new kernel per paper);
+(f) work: the papers' own code run in one process after its imports (bench/work.py): what any
+    build must spend on the papers themselves, whatever machinery runs them.
 
 Every build runs on a copy of the project root (CYPP_ROOT: notebooks/, expectations/,
 pyproject.toml, tests/a11y/package.json) in a temporary folder, so the project is never touched.
@@ -284,6 +286,20 @@ def floor(specs, notebooks: Path, work: Path, env: dict, log: Path) -> dict:
             "imports": {p["slug"]: p["code"].splitlines() for p in papers}}
 
 
+def work(specs, notebooks: Path, work_dir: Path, env: dict, log: Path) -> dict:
+    """(f) every paper's code in one process (bench/work.py), one paper after another."""
+    work_dir.mkdir(parents=True)
+    spec_file, result_file = work_dir / "work.json", work_dir / "work-result.json"
+    papers = [{"slug": s.slug, "notebook": str(notebooks / s.notebook), "parameters": s.parameters} for s in specs]
+    spec_file.write_text(json.dumps({"cwd": str(notebooks), "env": _env({}, specs[0]), "result": str(result_file),
+                                     "papers": papers}), encoding="utf-8")
+    res = _check(run_measured([sys.executable, Path(__file__).with_name("work.py"), spec_file], env, log),
+                 "work (papers in one process)", log)
+    inner = json.loads(result_file.read_text(encoding="utf-8"))
+    return {**res, "process_seconds": res["seconds"], "seconds": inner["seconds"], "work_cpu": inner["cpu"],
+            "per_paper": inner["papers"], "kernels": 0}
+
+
 def _floor_worker(spec_file: str) -> None:
     import asyncio
 
@@ -346,7 +362,7 @@ def environment() -> dict:
 def _median(runs: list[dict]) -> dict:
     """Medians of the timings over repeats; memory is the largest seen; counts from the last run."""
     out = dict(runs[-1])
-    for key in ("seconds", "process_seconds", "papermill_mean", "nbconvert_mean"):
+    for key in ("seconds", "process_seconds", "papermill_mean", "nbconvert_mean", "work_cpu"):
         if key in out:
             out[key] = statistics.median(r[key] for r in runs)
     for key in ("maxrss_kib", "tree_peak_kib"):
@@ -360,7 +376,7 @@ def bench_build(repeat: int = 1) -> dict:
     from cypp_lib.demo import generate
     from cypp_lib.pipeline import BuildOptions, paper_specs
 
-    runs: dict[str, list[dict]] = {k: [] for k in ("naive", "cold", "noop", "touch", "floor", "cold_plain")}
+    runs: dict[str, list[dict]] = {k: [] for k in ("naive", "cold", "noop", "touch", "floor", "cold_plain", "work")}
     load_start = os.getloadavg()[0]
     library = {"digest": library_digest(), "changes": []}  # cypp_lib edited by someone while we run?
     with tempfile.TemporaryDirectory(prefix="cypp-bench-build-") as tmp:
@@ -388,6 +404,7 @@ def bench_build(repeat: int = 1) -> dict:
             step("floor", floor, specs, notebooks, rep / "floor", env, log)
             step("cold_plain", cypp_build, raw, rep / "out-plain", rep / "processed-plain",
                  {**env, "CYPP_KERNELS": "plain"}, log, "cold, plain kernels")
+            step("work", work, specs, notebooks, rep / "work", env, log)
             shutil.rmtree(rep, ignore_errors=True)
     res = {"env": environment(), "repeat": repeat, "jobs": JOBS, "papers": [s.slug for s in specs],
            "notebooks": sorted({s.notebook for s in specs}), "setup_seconds": setup["seconds"],
@@ -397,6 +414,8 @@ def bench_build(repeat: int = 1) -> dict:
                      "cold_floor": res["cold"]["seconds"] / res["floor"]["seconds"],
                      "noop_seconds": res["noop"]["seconds"]}
     res["met"] = {k: v <= TARGETS[k] for k, v in res["ratios"].items()}
+    cores = res["env"]["cores"] or 1
+    res["work_bound"] = res["work"]["seconds"] / min(cores, JOBS)  # the papers' work, perfectly shared
     touched = slug_of(specs, TOUCHED)
     res["touched_paper"] = touched
     res["met"]["touch_one"] = _only(res["touch"], touched)
@@ -453,6 +472,8 @@ ROWS = [
     ("floor", "(e) floor", "one `python3` kernel per paper running only its imports, 2 at a time"),
     ("cold_plain", "(b2) cold, plain kernels", "as (b) with `CYPP_KERNELS=plain`: a new `python3` kernel per "
      "paper instead of a fork of the warm kernel server"),
+    ("work", "(f) papers' own work", "every paper's code in one process after its imports, one after another: "
+     "no kernels, papermill, nbconvert, validation or preparation"),
 ]
 
 
@@ -489,7 +510,7 @@ def table(res: dict) -> str:
              f"{'peak RSS tree':>14}"]
     for key, label, _ in ROWS:
         x = res[key]
-        counts = _counts(x) if key != "floor" else "-"
+        counts = _counts(x) if key not in ("floor", "work") else "-"
         lines.append(f"{label:<25} {x['seconds']:>6.1f} s {x['kernels']:>8} {counts:>12} "
                      f"{_mib(x['maxrss_kib']):>15} {_mib(x['tree_peak_kib']):>14}")
     t = res["touch"]
@@ -500,6 +521,9 @@ def table(res: dict) -> str:
         f"kernels started {res['noop']['kernels']})",
         f"touched {TOUCHED}: executed {', '.join(t['executed_papers']) or t['executed']} "
         f"(source: {t['source']}; kernels started {t['kernels']}); only {res['touched_paper']}: {_ok(m['touch_one'])}",
+        f"papers' own work {res['work']['seconds']:.1f} s in one process: at best {res['work_bound']:.1f} s on "
+        f"{min(e['cores'] or 1, res['jobs'])} cores, against the floor target {TARGETS['cold_floor']} x floor = "
+        f"{TARGETS['cold_floor'] * res['floor']['seconds']:.1f} s",
         f"naive per paper: papermill {res['naive']['papermill_mean']:.1f} s + nbconvert "
         f"{res['naive']['nbconvert_mean']:.1f} s (means). Timings are informational only.",
     ]
@@ -534,7 +558,8 @@ def markdown(res: dict) -> str:
     for key, label, what in ROWS:
         x = res[key]
         out.append(f"| {label} | {what} | {x['seconds']:.1f} s | {x['kernels']} | "
-                   f"{_counts(x) if key != 'floor' else '-'} | {_mib(x['maxrss_kib'])} | {_mib(x['tree_peak_kib'])} |")
+                   f"{_counts(x) if key not in ('floor', 'work') else '-'} | {_mib(x['maxrss_kib'])} | "
+                   f"{_mib(x['tree_peak_kib'])} |")
     t = res["touch"]
     yes = {True: "met", False: "**not met**"}
     out += [
@@ -580,6 +605,19 @@ def markdown(res: dict) -> str:
         f"every {SAMPLE_SECONDS:g} s (an independent check of what the build executed).",
         "- (b2) is (b) again in fresh folders with `CYPP_KERNELS=plain`, so each paper starts a new `python3` "
         "kernel that imports everything itself: (b2) - (b) is what forking from the warm server saves.",
+        f"- (f) `bench/work.py`: one process imports what the papers import (untimed), then runs every paper's "
+        "code cells in order, with its parameters after the `parameters` cell and each displayed object rendered "
+        "to HTML as a kernel would (charts drawn and encoded, tables and CSV downloads written), against the "
+        "setup build's processed folder, with a fresh chart cache (a chart shown by several papers is drawn "
+        f"once, as in a build). {res['work']['seconds']:.1f} s ({res['work']['work_cpu']:.1f} s CPU); per paper: "
+        + ", ".join(f"{p['slug'].removeprefix('lewisham-')} {p['seconds']:.1f} s" for p in res["work"]["per_paper"])
+        + f". That is work any build must do: shared perfectly over {min(res['env']['cores'] or 1, res['jobs'])} "
+        f"cores it takes at least {res['work_bound']:.1f} s, before validation, preparation and publishing. "
+        f"The floor target (cold <= {TARGETS['cold_floor']} x (e) = {TARGETS['cold_floor'] * fl['seconds']:.1f} s) "
+        + ("is below that: (e) counts kernel start-up and imports but none of the papers' own work, so no "
+           "machinery can meet it with these papers on this machine."
+           if res["work_bound"] >= TARGETS["cold_floor"] * fl["seconds"] else
+           "is above that."),
         f"- Where (b)'s time goes (last run): {_cpu_words(res['cold'], res['env']['cores'])}",
         "- Max RSS, one process: `ru_maxrss` of the `os.wait4` resource usage of the command, i.e. the largest "
         "resident set of any single process in its tree (the command, its worker processes and kernels, each "
