@@ -118,3 +118,14 @@ def test_groups_and_trends_for_all_indicators_at_once_equal_one_at_a_time(demo_p
 @pytest.mark.slow
 def test_groups_and_trends_at_once_equal_one_at_a_time_on_real_data(real_build):
     _one_at_a_time_matches_all_at_once(real_build.processed_dir, real_build.raw_dir, "2025")
+
+
+def test_working_ahead_on_all_indicators_is_not_counted_as_use(demo_processed, demo_raw):
+    """A paper's appendix reports on the indicators it used; computing every statistic's trend and
+    comparator group at once (to save time) must not add the others."""
+    from cypp_lib.report.appendix import _shown_indicators
+
+    paper = Paper.open(demo_processed, area="Lewisham", raw_dir=demo_raw)
+    paper.indicator_section("ks4_em_94", level=4)
+    assert paper._trends is not None and len(paper._trends) > 10  # the trends of every statistic were computed
+    assert _shown_indicators(paper) == ["ks4_em_94"]

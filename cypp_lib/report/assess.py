@@ -104,10 +104,10 @@ def recent_trend_rows(paper, inds: list[Indicator]) -> pd.DataFrame:
     (none when it has no year), by indicator: one call per value type, polarity and frequency for
     all the indicators, the same rows as one call per indicator."""
     by_kind: dict[tuple, list] = {}
-    for ind in inds:
-        year = paper.year_for(ind.id)
+    for ind in inds:  # peeked at: working ahead is not using an indicator (the appendix reports on use)
+        s = paper.peek_series(ind.id)
+        year = paper.year_in(s)
         if year is not None:
-            s = paper.series(ind.id)
             by_kind.setdefault((ind.value_type, ind.polarity, ind.frequency == "annual"), []).append(s[s["year"] <= year])
     found = [stats.recent_trend(pd.concat(frames, ignore_index=True), kind, polarity, by="indicator",
                                 single_year=single_year)

@@ -78,6 +78,7 @@ class Paper:
     region: geo.Area | None = None  # the region compared with (London for a London borough)
     disclosure: disclosure.Summary | None = None  # what disclosure control hid (None: not applied)
     _by_key: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> rows, made on demand
+    _frames: dict = field(default_factory=dict, repr=False)  # the same frames, whether used or peeked at
     _rows: dict = field(default_factory=dict, repr=False)  # (indicator, area_code) -> row positions
     _la: dict = field(default_factory=dict, repr=False)  # (indicator, year) -> LA values, built once
     _assessed: dict = field(default_factory=dict, repr=False)
@@ -125,13 +126,22 @@ class Paper:
 
     # ------------------------------------------------------------------ data access
     def series(self, indicator: str, area_code: str | None = None) -> pd.DataFrame:
-        """All published rows of an indicator for one area (default: the paper's area), by year."""
+        """All published rows of an indicator for one area (default: the paper's area), by year.
+        The paper counts the indicator as used (its appendix reports on what the paper used)."""
         key = (indicator, area_code or self.area.code)
-        if key not in self._by_key:
-            rows = self._positions().get(key)
-            self._by_key[key] = (self.table.iloc[0:0] if rows is None else
-                                 self.table.iloc[rows].sort_values("year", kind="stable").reset_index(drop=True))
+        if key not in self._by_key:  # _by_key is also the record of use (report/appendix.py)
+            self._by_key[key] = self.peek_series(indicator, key[1])
         return self._by_key[key]
+
+    def peek_series(self, indicator: str, area_code: str | None = None) -> pd.DataFrame:
+        """`series` without counting the indicator as used: for working ahead on every indicator
+        (report/assess.py computes all recent trends at once), not for what a paper shows."""
+        key = (indicator, area_code or self.area.code)
+        if key not in self._frames:
+            rows = self._positions().get(key)
+            self._frames[key] = (self.table.iloc[0:0] if rows is None else
+                                 self.table.iloc[rows].sort_values("year", kind="stable").reset_index(drop=True))
+        return self._frames[key]
 
     def rows(self, indicator: str | list[str], area_codes: list[str]) -> pd.DataFrame:
         """All published rows of an indicator (or several) for several areas, in table order (one
@@ -150,8 +160,11 @@ class Paper:
     def year_for(self, indicator: str) -> int | None:
         """The paper's period for an indicator: the latest year with a value for the area, or the
         year asked for."""
-        s = self.series(indicator)
-        s = s[s["status"] == "ok"]
+        return self.year_in(self.series(indicator))
+
+    def year_in(self, series: pd.DataFrame) -> int | None:
+        """year_for, given the indicator's series (e.g. from peek_series)."""
+        s = series[series["status"] == "ok"]
         if s.empty:
             return None
         if self.period == "latest":
