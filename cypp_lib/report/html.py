@@ -47,9 +47,10 @@ def csv_text(df: pd.DataFrame) -> str:
     return df.map(_cell).to_csv(index=False, lineterminator="\r\n")
 
 
-def csv_link(df: pd.DataFrame, caption: str) -> str:
-    """A link that downloads the table as CSV, named after the caption."""
-    data = quote("\ufeff" + csv_text(df), safe="")
+def csv_link(df: pd.DataFrame, caption: str, text: str | None = None) -> str:
+    """A link that downloads the table as CSV, named after the caption (`text`: csv_text(df), when
+    the caller has it already)."""
+    data = quote("\ufeff" + (csv_text(df) if text is None else text), safe="")
     name = f"{download_name(caption)}.csv"
     return (f'<a class="cypp-download" href="data:text/csv;charset=utf-8,{data}" download="{esc(name)}">'
             f'Download this table as CSV<span class="cypp-visually-hidden">: {esc(caption)}</span></a>')
@@ -67,14 +68,15 @@ def table(df: pd.DataFrame, caption: str = "", numeric: tuple = (), download: bo
             cells.append(f"<th scope=\"row\">{text}</th>" if i == 0 else f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     label = caption or "Table"
+    as_csv = csv_text(df) if caption or (download and len(df)) else ""  # once, for the id and the download
     if caption:  # the region is named by the caption (a stable id from the content: same on every build)
-        rid = "t-" + hashlib.sha1((label + csv_text(df)).encode("utf-8")).hexdigest()[:10]
+        rid = "t-" + hashlib.sha1((label + as_csv).encode("utf-8")).hexdigest()[:10]
         name, cap = f'aria-labelledby="{rid}"', f'<caption id="{rid}">{esc(caption)}</caption>'
     else:
         name, cap = f'aria-label="{esc(label)}"', ""
     out = (f'<div class="cypp-table-wrap" role="region" {name} tabindex="0"><table>{cap}'
            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
-    return out + (csv_link(df, label) if download and len(df) else "")
+    return out + (csv_link(df, label, as_csv) if download and len(df) else "")
 
 
 def details(summary: str, inner: str) -> str:
