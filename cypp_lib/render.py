@@ -7,6 +7,7 @@ for debugging) are kept beside the processed data, never in the published output
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ def execute_notebook(spec: PaperSpec, executed_dir: Path):
     return nb
 
 
+@functools.cache  # one class per process (nbconvert imported only when a paper is rendered)
 def paper_exporter_class():
     """nbconvert's HTMLExporter without its BeautifulSoup pass over the rendered page.
 

@@ -87,21 +87,21 @@ def test_the_regional_comparator_is_the_areas_own_region(demo_processed, demo_ra
 def _one_at_a_time_matches_all_at_once(processed, raw, neighbour_model):
     """Paper computes comparator groups and recent trends for every statistic in one pass; each
     indicator's result must be what computing it alone gives (no mixing between indicators)."""
-    from cypp_lib.report.assess import comparator_groups, recent_trends
+    from cypp_lib.report.assess import comparator_group_frames, recent_trend_rows, rows_by_year
 
     paper = Paper.open(processed, area="Lewisham", raw_dir=raw, neighbour_model=neighbour_model)
     checked = 0
     for ind in paper.catalogue.statistics():
-        alone = comparator_groups(paper, [ind])[ind.id]
+        alone = rows_by_year(comparator_group_frames(paper, [ind]).get(ind.id))
         together = paper.comparator_groups(ind.id)
         assert list(alone) == list(together), ind.id
         for year in alone:
             pd.testing.assert_series_equal(alone[year], together[year], check_names=False, obj=f"{ind.id} {year}")
-        trend = recent_trends(paper, [ind])
+        trend = recent_trend_rows(paper, [ind])
         if paper.year_for(ind.id) is None:
-            assert trend == {}
+            assert trend.empty
             continue
-        pd.testing.assert_series_equal(trend[ind.id], paper.recent_trend(ind.id), check_names=False, obj=ind.id)
+        pd.testing.assert_series_equal(trend.loc[ind.id], paper.recent_trend(ind.id), check_names=False, obj=ind.id)
         checked += 1
     assert checked >= 30  # most statistics have a value for Lewisham
     # at least one indicator pooled and one averaged, so both calls are compared

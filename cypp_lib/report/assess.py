@@ -93,12 +93,6 @@ def rows_by_year(frame: pd.DataFrame | None) -> dict[int, pd.Series]:
     return {int(y): body.iloc[j] for j, y in enumerate(frame["year"])}
 
 
-def comparator_groups(paper, inds: list[Indicator]) -> dict[str, dict[int, pd.Series]]:
-    """{indicator: {year: comparator-group row}} (see comparator_group_frames)."""
-    frames = comparator_group_frames(paper, inds)
-    return {ind.id: rows_by_year(frames.get(ind.id)) for ind in inds}
-
-
 def recent_trend_rows(paper, inds: list[Indicator]) -> pd.DataFrame:
     """stats.recent_trend for each indicator's series in the paper's area up to the paper's year
     (none when it has no year), by indicator: one call per value type, polarity and frequency for
@@ -115,12 +109,6 @@ def recent_trend_rows(paper, inds: list[Indicator]) -> pd.DataFrame:
     if not found:
         return pd.DataFrame(columns=["indicator"]).set_index("indicator")
     return (found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)).set_index("indicator")
-
-
-def recent_trends(paper, inds: list[Indicator]) -> dict[str, pd.Series]:
-    """{indicator: its stats.recent_trend row} (see recent_trend_rows)."""
-    rows = recent_trend_rows(paper, inds)
-    return {i: rows.loc[i] for i in rows.index}
 
 
 def assess(paper, ind: Indicator) -> Assessment:
