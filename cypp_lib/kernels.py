@@ -11,6 +11,10 @@ stand-in process (`_forkstub.py`) that asks the server for a kernel and lives as
 signals, kill and shutdown work unchanged (`ForkKernelManager`). Where forking is not possible
 (no `os.fork`, the server fails to start: it says why in `<socket>.failed`) papers use ordinary
 `python3` kernels; set CYPP_KERNELS=plain to choose those.
+
+Either way a kernel's messages travel encrypted (CurveZMQ, `transport_encryption`): kernels
+listen on loopback TCP, which any local user could otherwise read, and a paper's kernel sees
+data about children before disclosure control (all of it, in a --no-suppression build).
 """
 
 from __future__ import annotations
@@ -258,16 +262,42 @@ def _ready(path: str, seconds: float = 120) -> bool:
     return False
 
 
+def transport_encryption() -> str:
+    """The kernels' CurveZMQ policy: "required" where pyzmq has CurveZMQ (its wheels do), else
+    "disabled". A kernel's messages (the paper's code, data and charts) then travel encrypted and
+    authenticated between it and papermill, not in plain text over loopback TCP, which any local
+    user can connect to (ipykernel warns "Kernel is running over TCP without encryption").
+    "disabled" too with a jupyter_client older than the manager-provisioned keys (pyproject asks for
+    8.10, the version tested)."""
+    import zmq
+    from jupyter_client import KernelManager
+
+    able = zmq.has("curve") and KernelManager.class_traits().get("transport_encryption") is not None
+    return "required" if able else "disabled"
+
+
 def kernel_manager_class(asynchronous: bool = True):
-    """The kernel manager for papermill (asynchronous, as nbclient uses) or for direct use: forked
-    kernels when this process knows a server (SOCKET_ENV), else None (papermill's default)."""
-    path = os.environ.get(SOCKET_ENV)
-    if not path or not _ready(path):
-        return None
+    """The kernel manager for papermill (asynchronous, as nbclient uses) or for direct use, with
+    transport encryption (transport_encryption()): forked kernels when this process knows a server
+    (SOCKET_ENV), else the ordinary python3 kernel, encrypted where its kernelspec says it can be."""
     from jupyter_client import AsyncKernelManager, KernelManager
     from jupyter_client.kernelspec import KernelSpec
+    from traitlets import default
 
-    class ForkKernelManager(AsyncKernelManager if asynchronous else KernelManager):
+    base = AsyncKernelManager if asynchronous else KernelManager
+    policy = transport_encryption()
+    path = os.environ.get(SOCKET_ENV)
+    if not path or not _ready(path):
+        class PlainKernelManager(base):
+            """The python3 kernelspec's kernel, encrypted when the spec declares CurveZMQ support."""
+
+            @default("transport_encryption")
+            def _encrypted(self):
+                return "auto" if policy == "required" else policy
+
+        return PlainKernelManager
+
+    class ForkKernelManager(base):
         """Starts kernels by asking the build's kernel server to fork one (see cypp_lib.kernels)."""
 
         @property
@@ -275,7 +305,12 @@ def kernel_manager_class(asynchronous: bool = True):
             if self._kernel_spec is None:
                 self._kernel_spec = KernelSpec(
                     argv=[sys.executable, "-I", str(STUB), os.environ[SOCKET_ENV], "-f", "{connection_file}"],
-                    display_name="Python 3 (ipykernel)", language="python", env={}, metadata={})
+                    display_name="Python 3 (ipykernel)", language="python", env={},
+                    metadata={"supported_encryption": ["curve"]})  # the forked kernel is ipykernel >= 7.3
             return self._kernel_spec
+
+        @default("transport_encryption")
+        def _encrypted(self):
+            return policy
 
     return ForkKernelManager

@@ -39,14 +39,15 @@ def execute_notebook(spec: PaperSpec, executed_dir: Path):
     os.environ.setdefault("MPLBACKEND", "Agg")
     executed_dir.mkdir(parents=True, exist_ok=True)
     out_path = executed_dir / f"{spec.slug}.ipynb"
-    manager = kernel_manager_class()  # a kernel forked from the build's warm server, when there is one
+    # a kernel forked from the build's warm server when there is one; encrypted either way
+    manager = kernel_manager_class()
     try:
         nb = pm.execute_notebook(
             str(NOTEBOOKS / spec.notebook), str(out_path), parameters=spec.parameters,
             kernel_name="python3", progress_bar=False, log_output=False, record_timing=False,
             cwd=str(NOTEBOOKS), shutdown_kernel="immediate", report_mode=False,
             request_save_on_cell_execute=False,  # written once at the end (and on failure), not per cell
-            **({"kernel_manager_class": manager} if manager else {}),
+            kernel_manager_class=manager,
         )
     except PapermillExecutionError as exc:
         raise RenderError(

@@ -88,6 +88,48 @@ def test_a_forked_kernel_is_a_warm_child_of_the_server_and_dies_with_its_stand_i
     km2.cleanup_resources()
 
 
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "plain"])
+def test_kernel_traffic_is_encrypted_so_another_local_process_cannot_read_it(tmp_path, forked):
+    """Kernels listen on loopback TCP, which any local user can connect to. With CurveZMQ keys
+    (written by the kernel manager into the user's private connection file) the paper's client
+    reads the kernel's output, and a subscriber without the keys receives nothing."""
+    import contextlib
+    import json
+
+    import zmq
+
+    if kernels.transport_encryption() != "required":
+        pytest.skip("this pyzmq has no CurveZMQ")
+    secret = "a-value-only-the-paper-should-see"
+    server = kernels.KernelServer([], NOTEBOOKS) if forked else contextlib.nullcontext()
+    with server:
+        km = kernels.kernel_manager_class(asynchronous=False)(kernel_name="python3")
+        km.start_kernel(cwd=str(tmp_path))
+        try:
+            info = json.loads(Path(km.connection_file).read_text())
+            assert info["transport"] == "tcp" and info["curve_publickey"] and info["curve_secretkey"]
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=60)
+            spy = zmq.Context.instance().socket(zmq.SUB)  # an eavesdropper on the same machine, no keys
+            spy.setsockopt(zmq.SUBSCRIBE, b"")
+            spy.setsockopt(zmq.LINGER, 0)
+            spy.connect(f"tcp://{info['ip']}:{info['iopub_port']}")
+            time.sleep(0.5)  # time to connect (and, without the keys, to fail the handshake)
+            outputs = []
+            for _ in range(3):
+                kc.execute_interactive(f"print({secret!r})", output_hook=outputs.append, timeout=30)
+            assert any(secret in m["content"].get("text", "") for m in outputs)  # the paper reads it
+            heard = []
+            while spy.poll(500):
+                heard.append(spy.recv())
+            assert heard == []
+            spy.close()
+            kc.stop_channels()
+        finally:
+            km.shutdown_kernel(now=True)
+
+
 def test_a_paper_from_a_forked_kernel_is_byte_identical_to_one_from_a_plain_kernel(demo_build, tmp_path):
     spec = next(s for s in paper_specs(BuildOptions(raw_dir=demo_build.raw_dir, out_dir=tmp_path,
                                                     processed_dir=demo_build.processed_dir),
@@ -112,9 +154,11 @@ def test_papers_use_plain_kernels_when_the_server_cannot_start(tmp_path, monkeyp
         kernels.serve(path, [])
     assert "OSError" in Path(path + ".failed").read_text()
     monkeypatch.setenv(kernels.SOCKET_ENV, path)
-    assert kernels.kernel_manager_class() is None  # papermill's own python3 kernel, at once
+    assert kernels.kernel_manager_class().__name__ == "PlainKernelManager"  # the python3 kernelspec, at once
     monkeypatch.delenv(kernels.SOCKET_ENV)
-    assert kernels.kernel_manager_class() is None
+    km = kernels.kernel_manager_class(asynchronous=False)(kernel_name="python3")
+    assert km.kernel_spec.argv[1:3] == ["-m", "ipykernel_launcher"]
+    assert km.transport_encryption == "auto"  # encrypted, as that kernelspec declares CurveZMQ support
 
 
 def test_a_server_no_paper_needed_is_stopped_at_once(tmp_path):
