@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 import getpass
+import hashlib
 import html
 import re
 import socket
@@ -156,11 +157,8 @@ def _parts(text: str, markup: bool) -> tuple[str, list[tuple[int, str]]]:
     return (html.unescape(body) if markup else body), downloads
 
 
-def _read_text(path: Path) -> str | None:
-    if path.suffix.lower() in BINARY_SUFFIXES:
-        return None
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
+def _text_of(path: Path, data: bytes) -> str | None:
+    if path.suffix.lower() in BINARY_SUFFIXES or b"\x00" in data[:8192]:
         return None
     try:
         return data.decode("utf-8-sig")
@@ -168,21 +166,45 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def scan(folder: Path, extra: Iterable[str] = ()) -> list[Leak]:
-    """Every Leak in the files under `folder` (recursively), in the order of file, line and position
-    (the same leak found twice in a file is listed once). Empty when the folder is safe to publish."""
-    folder = Path(folder)
-    extra = tuple(extra)
-    leaks: dict[Leak, tuple] = {}  # each leak once, at its first position
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        text = _read_text(path)
-        if text is None:
-            continue
-        rel = path.relative_to(folder).as_posix()
-        body, downloads = _parts(text, markup=path.suffix.lower() in MARKUP_SUFFIXES)
+@dataclass(frozen=True)
+class Scanned:
+    """One file's findings (`scan_file`), with the SHA-256 of the bytes scanned, so that `scan` can
+    reuse them for a file whose bytes have not changed since (a paper scanned by its worker)."""
+
+    sha256: str
+    found: tuple[tuple[Leak, tuple], ...]  # (leak, its sort key), each leak once
+
+
+def scan_file(path: Path, rel: str | None = None, extra: Iterable[str] = ()) -> Scanned:
+    """The findings in one file, named `rel` (default: its file name) in its Leaks."""
+    rel = Path(path).name if rel is None else rel
+    data = Path(path).read_bytes()
+    found: dict[Leak, tuple] = {}  # each leak once, at its first position
+    text = _text_of(Path(path), data)
+    if text is not None:
+        body, downloads = _parts(text, markup=Path(path).suffix.lower() in MARKUP_SUFFIXES)
         parts = [(rel, body, None)] + [(f"{rel} (download)", t, line) for line, t in downloads]
         for label, part, line in parts:
             for pos, kind, context in scan_text(part, extra):
                 leak = Leak(label, line if line is not None else _line(part, pos), kind, context)
-                leaks.setdefault(leak, (label, leak.line, pos))
+                found.setdefault(leak, (label, leak.line, pos))
+    return Scanned(hashlib.sha256(data).hexdigest(), tuple(found.items()))
+
+
+def scan(folder: Path, extra: Iterable[str] = (), scanned: dict[str, Scanned] | None = None) -> list[Leak]:
+    """Every Leak in the files under `folder` (recursively), in the order of file, line and position
+    (the same leak found twice in a file is listed once). Empty when the folder is safe to publish.
+    `scanned` (relative name -> Scanned, with the same `extra`) is used for a file whose bytes are
+    still those scanned; any other file is read and scanned here."""
+    folder = Path(folder)
+    extra = tuple(extra)
+    scanned = scanned or {}
+    leaks: dict[Leak, tuple] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        earlier = scanned.get(rel)
+        if earlier is None or hashlib.sha256(path.read_bytes()).hexdigest() != earlier.sha256:
+            earlier = scan_file(path, rel, extra)
+        for leak, key in earlier.found:
+            leaks.setdefault(leak, key)
     return sorted(leaks, key=leaks.get)

@@ -6,6 +6,7 @@ good processed data and papers in place.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -231,8 +232,13 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
     # executed notebooks are staged too: papers may run before validation has passed
     executed, staged_executed = processed_dir / "executed", processed_dir / ".staging-executed"
     shutil.rmtree(staged_executed, ignore_errors=True)
+    from cypp_lib import outputscan
+
+    extra = _scan_extra(opts, staged_processed)
+    scanned = {}  # each page's publication scan, done in its worker as it finishes (reused if unchanged)
     try:
-        errors = run_papers(todo, staged_executed, staging, opts.jobs, log, results, meanwhile=meanwhile)
+        errors = run_papers(todo, staged_executed, staging, opts.jobs, log, results, meanwhile=meanwhile,
+                            check=functools.partial(outputscan.scan_file, extra=extra), checked=scanned)
     except BaseException:  # validation failed (or was interrupted): nothing is kept, cached or published
         for folder in (staging, staged_processed, staged_executed, new_charts):
             shutil.rmtree(folder, ignore_errors=True)
@@ -262,7 +268,7 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
     if not opts.suppression:  # every page of an internal build says so, in its title and at the top
         for f in staging.glob("*.html"):
             f.write_text(mark_not_for_publication(f.read_text(encoding="utf-8")), encoding="utf-8")
-    _check_publishable(staging, opts, staged_processed)
+    _check_publishable(staging, opts, staged_processed, extra, scanned)
     outputs = {f.name: fingerprint.file_digest(f) for f in sorted(staging.iterdir())}
     for f in staged_processed.iterdir():
         os.replace(f, processed_dir / f.name)
@@ -287,15 +293,23 @@ def _build(opts: BuildOptions, log, t0: float, cache: Cache, raw_fp: str, inputs
 RUN_RECORD = "build.json"
 
 
-def _check_publishable(staging: Path, opts: BuildOptions, staged_processed: Path) -> None:
+def _scan_extra(opts: BuildOptions, staged_processed: Path) -> tuple[str, ...]:
+    """The build's own folders, which no published file may name (besides outputscan's own list)."""
+    folders = [opts.raw_dir, opts.out_dir, opts.processed_dir, staged_processed]
+    return tuple(str(Path(f).resolve()) for f in folders)
+
+
+def _check_publishable(staging: Path, opts: BuildOptions, staged_processed: Path, extra: tuple[str, ...],
+                       scanned: dict | None = None) -> None:
     """The last gate before anything is published (cypp_lib/outputscan.py): no machine path,
     user or host name, stack trace, terminal code or personal identifier in any staged file or
     CSV download. Disclosure control and validation should make this never fire; if it does,
-    nothing is published and the findings are listed (identifiers by kind only)."""
+    nothing is published and the findings are listed (identifiers by kind only). `scanned`
+    (slug -> outputscan.Scanned): pages already scanned in their workers; any file whose bytes
+    differ from those scanned (and every other file) is scanned here."""
     from cypp_lib.outputscan import scan
 
-    folders = [opts.raw_dir, opts.out_dir, opts.processed_dir, staged_processed]
-    leaks = scan(staging, extra=[str(Path(f).resolve()) for f in folders])
+    leaks = scan(staging, extra=extra, scanned={f"{slug}.html": s for slug, s in (scanned or {}).items()})
     if leaks:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(staged_processed, ignore_errors=True)

@@ -10,7 +10,8 @@ Workers are forked from a multiprocessing fork server that has imported papermil
 once (`warm_workers`, called as the build starts, so the imports run on the other core while
 the data are read); where there is no fork server (Windows), they are spawned and import them
 each. Either way a worker takes this process's environment and working folder with each paper,
-so it runs exactly as it would have here.
+so it runs exactly as it would have here. A paper's page can be checked in its worker too
+(`check`: the build's publication scan), so that work is not left for the end of the build.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pathlib import Path
 from cypp_lib.render import PaperSpec, render_paper
 
 #: What a worker imports to execute and render a paper (preloaded by the fork server).
-WORKER_MODULES = ["cypp_lib.render", "cypp_lib.kernels", "cypp_lib.document", "nbformat", "papermill",
+WORKER_MODULES = ["cypp_lib.render", "cypp_lib.kernels", "cypp_lib.document", "cypp_lib.outputscan", "nbformat",
+                  "papermill",
                   "papermill.exceptions", "jupyter_client", "nbconvert", "nbconvert.filters.highlight",
                   "nbconvert.filters.widgetsdatatypefilter"]
 
@@ -47,13 +49,27 @@ def warm_workers() -> None:
         forkserver.ensure_running()
 
 
-def _in_worker(environ: dict, cwd: str, spec: PaperSpec, executed: str, staging: str):
+def _in_worker(environ: dict, cwd: str, spec: PaperSpec, executed: str, staging: str, check=None):
     """render_paper in a worker, with the build's environment and working folder (a forked
     worker would otherwise have the fork server's, from when it started)."""
     os.environ.clear()
     os.environ.update(environ)
     os.chdir(cwd)
-    return render_paper(spec, executed, staging)
+    return _render_and_check(spec, executed, staging, check)
+
+
+def _render_and_check(spec: PaperSpec, executed: str, staging: str, check):
+    """render_paper, then `check(page)` on the page it wrote: (slug, error, seconds, what check
+    returned, or None when there is no page, no check, or the check raised: the caller then does
+    that work itself)."""
+    slug, err, secs = render_paper(spec, executed, staging)
+    checked = None
+    if err is None and check is not None:
+        try:
+            checked = check(Path(staging) / f"{slug}.html")
+        except Exception:  # noqa: BLE001  (the build's own check, run again in the build process, reports it)
+            checked = None
+    return slug, err, secs, checked
 
 
 def longest_first(specs: list[PaperSpec]) -> list[PaperSpec]:
@@ -62,19 +78,23 @@ def longest_first(specs: list[PaperSpec]) -> list[PaperSpec]:
 
 
 def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int, log, results: dict,
-               meanwhile=lambda: None) -> list[str]:
+               meanwhile=lambda: None, check=None, checked: dict | None = None) -> list[str]:
     """Execute and render papers, `jobs` at a time; fill results[slug] with status and seconds;
     return the error blocks of the papers that failed (the others still build). `meanwhile()` runs
     in this process while they execute; an exception from it is raised after the running papers
-    stop, and papers not yet started are not run."""
+    stop, and papers not yet started are not run. `check(page)` (picklable) runs on each page
+    written, in its worker as soon as the paper is done; its results go into checked[slug]."""
+    checked = {} if checked is None else checked
     errors: list[str] = []
     lock = threading.Lock()
     done = 0
 
-    def record(slug: str, err: str | None, secs: float) -> None:
+    def record(slug: str, err: str | None, secs: float, result=None) -> None:
         nonlocal done
         with lock:
             done += 1
+            if result is not None:
+                checked[slug] = result
             results[slug] = {"status": "failed" if err else "executed", "seconds": round(secs, 1)}
             log(f"  [{done}/{len(specs)}] {slug}: {'FAILED' if err else 'executed'} in {secs:.1f} s")
             if err:
@@ -84,7 +104,7 @@ def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int,
     if jobs == 1 or not specs:
         meanwhile()  # one job: the build's own work first, then the papers here
         for s in ordered:
-            record(*render_paper(s, str(executed), str(staging)))
+            record(*_render_and_check(s, str(executed), str(staging), check))
         return errors
 
     def finished(spec: PaperSpec):
@@ -103,7 +123,7 @@ def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int,
     with ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=worker_context()) as pool:
         futures = []
         for s in ordered:
-            futures.append(pool.submit(_in_worker, *here, s, str(executed), str(staging)))
+            futures.append(pool.submit(_in_worker, *here, s, str(executed), str(staging), check))
             futures[-1].add_done_callback(finished(s))
         try:
             meanwhile()

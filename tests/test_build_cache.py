@@ -151,3 +151,30 @@ def test_a_preparation_error_on_data_that_pass_validation_is_reported_as_itself(
         build(opts, log=lines.append)
     assert any(line.startswith("Validated ") for line in lines), lines  # validation ran first
     assert not (opts.out_dir / "build.json").exists()
+
+
+def test_a_paper_scanned_in_its_worker_that_holds_a_machine_path_is_not_published(demo_build, tmp_path):
+    """Each paper's publication scan runs in its worker as soon as it is rendered; what it finds
+    stops the build at the last gate as a scan there would (nothing published)."""
+    import csv
+
+    from cypp_lib.errors import PublicationRefused
+
+    opts = _copy_build(demo_build, tmp_path)
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build.raw_dir, raw)
+    log = raw / "local" / "participation_log.csv"
+    rows = list(csv.DictReader(log.open(encoding="utf-8")))
+    latest = [r for r in rows if r["we_did"] and "2024-04" <= r["activity_date"] < "2025-04"][-1]  # the
+    # paper lists the changes of the latest complete year (2024-25; the log runs into 2025-26)
+    latest["we_did"] += " (minutes: /home/jbloggs/minutes/2025.docx)"  # pasted from a file manager
+    with log.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    opts.raw_dir, opts.jobs = raw, 2
+    published_before = _files(opts.out_dir)
+    with pytest.raises(PublicationRefused) as exc:
+        build(opts, log=lambda *a: None)
+    assert "lewisham-priority-4.html, line" in str(exc.value) and "/home/jbloggs/" in str(exc.value)
+    assert _files(opts.out_dir) == published_before

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from cypp_lib import paths
-from cypp_lib.outputscan import Leak, scan, scan_text
+from cypp_lib.outputscan import Leak, Scanned, scan, scan_file, scan_text
 
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB"><head><title>Paper</title>
@@ -132,3 +132,20 @@ def test_long_numbers_and_dates_in_published_values_are_not_identifiers(tmp_path
         "a,2024-25,0.1234567890,3f2a9c0d1e4b5a6978876543210fedcba9876543210123456789abcdef012345\n"
         "b,2025-03-31,12345678901234,\n", encoding="utf-8")
     assert scan(tmp_path) == []
+
+
+def test_a_file_scanned_earlier_is_reused_only_while_its_bytes_are_unchanged(tmp_path):
+    page = _page(tmp_path, "<p>Read from /tmp/pytest-0/raw/lait.csv today.</p>", "lewisham-overview.html")
+    _page(tmp_path, "<p>Clean.</p>", "index.html")
+    earlier = scan_file(page)  # as a paper's worker does, as soon as the paper is rendered
+    assert [leak.kind for leak, _ in earlier.found] == ["path"]
+    assert scan(tmp_path, scanned={"lewisham-overview.html": earlier}) == scan(tmp_path)
+    # reused: a record of what was scanned stands for the file while the bytes are those scanned
+    # (a record naming a different finding proves the file was not read again)
+    marked = Scanned(earlier.sha256, ((Leak("lewisham-overview.html", 1, "extra", "[extra]"), ("", 1, 0)),))
+    assert _kinds(scan(tmp_path, scanned={"lewisham-overview.html": marked})) == [
+        ("lewisham-overview.html", 1, "extra")]
+    # changed since (e.g. marked NOT FOR PUBLICATION afterwards): read and scanned again
+    _page(tmp_path, "<p>Clean now.</p> SE6 4RU", "lewisham-overview.html")
+    assert _kinds(scan(tmp_path, scanned={"lewisham-overview.html": earlier})) == [
+        ("lewisham-overview.html", 7, "postcode")]
