@@ -306,7 +306,7 @@ def kernel_manager_class(asynchronous: bool = True):
                 self._kernel_spec = KernelSpec(
                     argv=[sys.executable, "-I", str(STUB), os.environ[SOCKET_ENV], "-f", "{connection_file}"],
                     display_name="Python 3 (ipykernel)", language="python", env={},
-                    metadata={"supported_encryption": ["curve"]})  # the forked kernel is ipykernel >= 7.3
+                    metadata={"supported_encryption": ["curve"]})  # ipykernel >= 7.4 (pyproject) applies the keys
             return self._kernel_spec
 
         @default("transport_encryption")

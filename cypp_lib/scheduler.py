@@ -25,9 +25,8 @@ from pathlib import Path
 from cypp_lib.render import PaperSpec, render_paper
 
 #: What a worker imports to execute and render a paper (preloaded by the fork server).
-WORKER_MODULES = ["cypp_lib.render", "cypp_lib.kernels", "cypp_lib.document", "cypp_lib.outputscan", "nbformat",
-                  "papermill",
-                  "papermill.exceptions", "jupyter_client", "nbconvert", "nbconvert.filters.highlight",
+WORKER_MODULES = ["cypp_lib.render", "cypp_lib.kernels", "cypp_lib.document", "cypp_lib.outputscan",
+                  "nbformat", "papermill", "papermill.exceptions", "jupyter_client", "nbconvert", "nbconvert.filters.highlight",
                   "nbconvert.filters.widgetsdatatypefilter"]
 
 
@@ -68,7 +67,7 @@ def _render_and_check(spec: PaperSpec, executed: str, staging: str, check):
         try:
             checked = check(Path(staging) / f"{slug}.html")
         except Exception:  # noqa: BLE001  (the build's own check, run again in the build process, reports it)
-            checked = None
+            pass
     return slug, err, secs, checked
 
 
