@@ -33,7 +33,7 @@ def test_a_chart_drawn_before_is_read_from_the_cache_with_the_same_bytes(tmp_pat
     def no_drawing(*args, **kwargs):
         raise AssertionError("drew a chart that was in the cache")
 
-    monkeypatch.setattr(Figure, "savefig", no_drawing)
+    monkeypatch.setattr(Figure, "draw", no_drawing)
     assert _html(53.0) == first
     with pytest.raises(AssertionError, match="drew a chart"):
         _html(53.1)  # one value differs: a different chart, drawn anew
@@ -63,5 +63,5 @@ def test_a_chart_drawn_by_a_build_goes_to_its_own_folder_first(tmp_path, monkeyp
     assert len(list(new.glob("*.png"))) == 1 and not list(cache.iterdir())  # not in the cache until kept
     png = next(new.glob("*.png"))
     png.rename(cache / png.name)  # what the build does once validation has passed
-    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: (_ for _ in ()).throw(AssertionError("drew")))
+    monkeypatch.setattr(Figure, "draw", lambda *a, **k: (_ for _ in ()).throw(AssertionError("drew")))
     assert _html(53.0) == first  # read back from the cache once it is there

@@ -15,9 +15,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.image  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from cypp_lib.report.html import details, esc, table  # noqa: E402
 
@@ -46,21 +51,131 @@ def _png(fig) -> str:
                 return base64.b64encode(known.read_bytes()).decode("ascii")
         path = folders[0] / f"{fig.key}.png" if folders else None  # this build's own folder first
         fig = fig.draw()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    try:
+        png = tight_png(fig)
+    finally:
+        plt.close(fig)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
+            f.write(png)
         os.replace(tmp, path)  # whole files only: papers running at once may share a chart
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return base64.b64encode(png).decode("ascii")
+
+
+DPI = 100
+PAD_INCHES = 0.1  # white space kept around what is drawn, as matplotlib's savefig.pad_inches
+#: Room added round the figure, in inches (left, bottom, right, top), for what is drawn outside it:
+#: tick labels, and legends placed right of (or below) the axes
+MARGIN_INCHES = (3.0, 3.0, 6.0, 2.0)
+#: Part of every chart's content key: how figures become PNG bytes (change it when that changes,
+#: so that a chart cache from an earlier version is not mixed with charts drawn now)
+RENDERING = "one draw, cropped to the ink, pad 0.1 in, 100 dpi"
+
+
+def _placed_on_the_figure(fig) -> bool:
+    """Whether anything is placed in the figure's own coordinates (which move when the canvas grows):
+    an artist of the figure itself, or an axes' artist (annotation, text, line, legend...) in
+    figure coordinates or anchored to the figure. The axes' own axis artists (ticks, labels) never are."""
+    if fig.texts or fig.legends or fig.lines or fig.patches or fig.images or fig.subfigs or fig.artists:
+        return True
+    own = (fig.transFigure, fig.transSubfigure)
+
+    def on_figure(coords) -> bool:
+        if isinstance(coords, tuple):
+            return any(on_figure(c) for c in coords)
+        if isinstance(coords, str):
+            return coords.startswith(("figure", "subfigure"))
+        return any(coords is t for t in own)
+
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            if artist is ax.xaxis or artist is ax.yaxis:
+                continue
+            if on_figure(getattr(artist, "xycoords", None)) or on_figure(getattr(artist, "anncoords", None)):
+                return True
+            if artist.is_transform_set() and any(artist.get_transform().contains_branch(t) for t in own):
+                return True
+            if hasattr(artist, "get_bbox_to_anchor"):  # a legend: anchored to its axes unless told otherwise
+                anchor = artist.get_bbox_to_anchor()
+                if anchor is not ax.bbox and any(getattr(anchor, "_transform", None) is t for t in own):
+                    return True
+    return False
+
+
+def _far_reaching(fig, renderer):
+    """Where the axes' texts and annotations are anchored, and where their legends are, in pixels:
+    the unclipped artists that could sit wholly off the canvas, leaving no ink to show it. A text
+    anchored on the canvas that runs off it leaves ink at the canvas's edge; tick labels, spines
+    and data clipped to the axes stay by the axes."""
+    for ax in fig.axes:
+        for text in ax.texts:
+            if text.get_visible() and text.get_text():
+                x, y = text.get_transform().transform(text.get_position())
+                yield Bbox.from_extents(x, y, x, y)
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            yield legend.get_window_extent(renderer)
+
+
+def _within(box, inside) -> bool:
+    return box.x0 >= inside.x0 and box.y0 >= inside.y0 and box.x1 <= inside.x1 and box.y1 <= inside.y1
+
+
+def _savefig_tight(fig, dpi: int) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=PAD_INCHES, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def tight_png(fig, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes, cropped to what is drawn plus PAD_INCHES: the picture
+    `savefig(bbox_inches="tight")` gives, for about two thirds of the work. savefig draws a figure
+    twice (once to measure it, once to render it); here it is drawn once, on a canvas
+    MARGIN_INCHES larger on each side with the axes where they were, and cropped to the pixels that
+    are not background. If anything reaches the canvas's edge the margins grow fourfold and it is
+    drawn again. savefig does it as before for a figure with anything placed in the figure's own
+    coordinates (a suptitle, a figure legend, an annotation in figure points), which would move
+    with the canvas, for one that draws nothing, and for one still reaching past the grown margins."""
+    if _placed_on_the_figure(fig):
+        return _savefig_tight(fig, dpi)
+    w, h = fig.get_size_inches()
+    boxes = [ax.get_position(original=True) for ax in fig.axes]
+    background = np.round(np.array(to_rgba(fig.get_facecolor())) * 255).astype(np.uint8).view(np.uint32)[0]
+    pad = round(PAD_INCHES * dpi)
+    fig.set_dpi(dpi)
+
+    def place(left: float, bottom: float, right: float, top: float) -> None:
+        width, height = w + left + right, h + bottom + top
+        fig.set_size_inches(width, height)
+        for ax, p in zip(fig.axes, boxes):
+            ax.set_position([(p.x0 * w + left) / width, (p.y0 * h + bottom) / height,
+                             p.width * w / width, p.height * h / height])
+
+    for grow in (1, 4):
+        place(*(m * grow for m in MARGIN_INCHES))
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())
+        ink = np.ascontiguousarray(pixels).view(np.uint32)[..., 0] != background  # RGBA as one word
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0:
+            break
+        inside = Bbox.from_extents(pad + 1, pad + 1, ink.shape[1] - pad - 1, ink.shape[0] - pad - 1)
+        if (rows[0] > pad and cols[0] > pad and rows[-1] < ink.shape[0] - 1 - pad and cols[-1] < ink.shape[1] - 1 - pad
+                and all(_within(box, inside) for box in _far_reaching(fig, canvas.get_renderer()))):
+            crop = pixels[rows[0] - pad:rows[-1] + 1 + pad, cols[0] - pad:cols[-1] + 1 + pad]
+            buf = io.BytesIO()
+            matplotlib.image.imsave(buf, crop, format="png", origin="upper", dpi=dpi, metadata={"Software": None})
+            return buf.getvalue()
+    place(0, 0, 0, 0)  # the figure as it came
+    return _savefig_tight(fig, dpi)
 
 
 def _content_key(kind: str, *parts) -> str:
     """SHA-256 of a chart's kind and everything it draws (frames as CSV at full precision)."""
-    h = hashlib.sha256(f"{kind}\0{matplotlib.__version__}".encode())
+    h = hashlib.sha256(f"{kind}\0{matplotlib.__version__}\0{RENDERING}".encode())
     for part in parts:
         text = part.to_csv(index=False) if isinstance(part, pd.DataFrame) else repr(part)
         h.update(b"\0" + text.encode("utf-8"))
