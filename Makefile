@@ -81,13 +81,13 @@ $(LABVENV)/.cypp-installed: requirements/lab.lock.txt $(STAMP)
 lab: $(LABVENV)/.cypp-installed ## open the notebooks in JupyterLab with the registered "Python (cypp)" kernel
 	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(LABVENV)/bin/jupyter lab notebooks/
 
-lint: $(STAMP) ## ruff lint and notebook-output check
+lint: $(STAMP) ## ruff lint and notebook-output check (the notebooks keep their fixed cell ids)
 	$(VENV)/bin/ruff check cypp_lib tests
-	$(VENV)/bin/nbstripout --verify notebooks/*.ipynb
+	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
 
 format: $(STAMP) ## format code with ruff and strip notebook outputs
 	$(VENV)/bin/ruff format cypp_lib tests
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
 
 hooks: $(STAMP) ## install the git pre-commit hooks (strip notebook outputs, ruff)
 	$(VENV)/bin/pre-commit install
