@@ -76,6 +76,24 @@ def longest_first(specs: list[PaperSpec]) -> list[PaperSpec]:
     return sorted(specs, key=lambda s: -s.charts)
 
 
+def _unguarded_script_hint(exc: BaseException) -> str:
+    """A hint for the commonest cause of a broken pool: a script that builds at top level, without
+    `if __name__ == "__main__":`. Workers start by importing the main script (Python's rule for
+    forkserver and spawn), so such a script starts building again in each worker, which stops it."""
+    import sys
+    from concurrent.futures.process import BrokenProcessPool
+
+    script = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not isinstance(exc, BrokenProcessPool) or not script or not Path(script).is_file():
+        return ""
+    try:
+        guarded = "__main__" in Path(script).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "" if guarded else (f". {script} builds without `if __name__ == \"__main__\":`; put the build under it "
+                               "(each worker process starts by importing that script)")
+
+
 def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int, log, results: dict,
                meanwhile=lambda: None, check=None, checked: dict | None = None) -> list[str]:
     """Execute and render papers, `jobs` at a time; fill results[slug] with status and seconds;
@@ -113,7 +131,7 @@ def run_papers(specs: list[PaperSpec], executed: Path, staging: Path, jobs: int,
             exc = future.exception()
             if exc is not None:  # the worker process itself died (killed, out of memory)
                 record(spec.slug, f"paper '{spec.slug}' ({spec.notebook}): the worker process stopped: "
-                                  f"{type(exc).__name__}: {exc}", 0.0)
+                                  f"{type(exc).__name__}: {str(exc).rstrip('.')}{_unguarded_script_hint(exc)}", 0.0)
             else:
                 record(*future.result())
         return callback
