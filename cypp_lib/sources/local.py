@@ -182,7 +182,7 @@ def _counts(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
     problems = _Problems(label)
     _check_area(df, problems)
     starts, ends, months = {}, {}, {}
-    for i, row in df.iterrows():
+    for i, row in zip(df.index, df.to_dict("records")):  # plain dicts: a tenth of iterrows' cost
         start, end = _date(row["period_start"]), _date(row["period_end"])
         if start is None:
             problems.add(i, "period_start", _date_expected(row["period_start"]), row["period_start"])
@@ -220,7 +220,7 @@ def _counts(df: pd.DataFrame, indicators, registry, label: str) -> pd.DataFrame:
         for col, want in {"group": "", **ind.source.filter}.items():
             rows = rows[rows[col] == str(want)]
         counts = []
-        for i, row in rows.iterrows():
+        for i, row in zip(rows.index, rows.to_dict("records")):
             y0, y1 = _year_of(starts[i], ind.year_type), _year_of(ends[i], ind.year_type)
             if y0 != y1:
                 problems.add(i, "period_end", f"a period inside one {ind.year_type} year (split it at "
