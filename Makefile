@@ -85,8 +85,8 @@ lint: $(STAMP) ## ruff lint and notebook-output check (the notebooks keep their 
 	$(VENV)/bin/ruff check cypp_lib tests
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
 
-format: $(STAMP) ## format code with ruff and strip notebook outputs
-	$(VENV)/bin/ruff format cypp_lib tests
+format: $(STAMP) ## apply ruff's safe lint fixes (imports, upgrades) and strip notebook outputs
+	$(VENV)/bin/ruff check --fix cypp_lib tests
 	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
 
 hooks: $(STAMP) ## install the git pre-commit hooks (strip notebook outputs, ruff)
