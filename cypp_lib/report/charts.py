@@ -15,7 +15,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.image  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -24,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
+from cypp_lib.report import png  # noqa: E402
 from cypp_lib.report.html import details, esc, table  # noqa: E402
 
 PALETTE = sns.color_palette("colorblind")
@@ -52,16 +52,16 @@ def _png(fig) -> str:
         path = folders[0] / f"{fig.key}.png" if folders else None  # this build's own folder first
         fig = fig.draw()
     try:
-        png = tight_png(fig)
+        data = tight_png(fig)
     finally:
         plt.close(fig)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as f:
-            f.write(png)
+            f.write(data)
         os.replace(tmp, path)  # whole files only: papers running at once may share a chart
-    return base64.b64encode(png).decode("ascii")
+    return base64.b64encode(data).decode("ascii")
 
 
 DPI = 100
@@ -71,7 +71,7 @@ PAD_INCHES = 0.1  # white space kept around what is drawn, as matplotlib's savef
 MARGIN_INCHES = (3.0, 3.0, 6.0, 2.0)
 #: Part of every chart's content key: how figures become PNG bytes (change it when that changes,
 #: so that a chart cache from an earlier version is not mixed with charts drawn now)
-RENDERING = "one draw, cropped to the ink, pad 0.1 in, 100 dpi"
+RENDERING = "one draw, cropped to the ink, pad 0.1 in, 100 dpi; " + png.FORMAT
 
 
 def _placed_on_the_figure(fig) -> bool:
@@ -166,9 +166,7 @@ def tight_png(fig, dpi: int = DPI) -> bytes:
         if (rows[0] > pad and cols[0] > pad and rows[-1] < ink.shape[0] - 1 - pad and cols[-1] < ink.shape[1] - 1 - pad
                 and all(_within(box, inside) for box in _far_reaching(fig, canvas.get_renderer()))):
             crop = pixels[rows[0] - pad:rows[-1] + 1 + pad, cols[0] - pad:cols[-1] + 1 + pad]
-            buf = io.BytesIO()
-            matplotlib.image.imsave(buf, crop, format="png", origin="upper", dpi=dpi, metadata={"Software": None})
-            return buf.getvalue()
+            return png.encode(crop, dpi)
     place(0, 0, 0, 0)  # the figure as it came
     return _savefig_tight(fig, dpi)
 
