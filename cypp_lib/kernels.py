@@ -20,6 +20,7 @@ data about children before disclosure control (all of it, in a --no-suppression 
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import os
 import re
@@ -276,19 +277,91 @@ def transport_encryption() -> str:
     return "required" if able else "disabled"
 
 
+#: How often a manager looks whether a killed kernel has gone (jupyter_client's default: 0.1 s,
+#: which a paper's worker waits out after every paper; the stand-in dies within milliseconds)
+EXIT_POLL_SECONDS = 0.01
+#: How long a new kernel's reply may go without its IOPub messages before kernel_info is asked
+#: again (jupyter_client's own figure: its IOPub socket may not have connected in time)
+IOPUB_SECONDS = 0.2
+
+
+@functools.cache
+def ready_client_class():
+    """jupyter_client's asynchronous kernel client, but ready as soon as the kernel is.
+
+    jupyter_client's `wait_for_ready` asks for kernel_info until the reply comes and IOPub is seen
+    to carry the request's messages, then waits until IOPub has been silent for 0.2 s: 0.2 s of
+    idle time for every kernel started, with every paper. Here the wait ends with the request's
+    last IOPub message, the kernel's "idle" status (a kernel sends busy, then idle, around every
+    request it handles; messages of another request are told apart by their parent's id). The
+    checks are the same: the kernel replies, IOPub is connected, the kernel is alive, the timeout.
+    Measured with forked kernels: ready in 0.12-0.20 s instead of 0.33-0.35 s."""
+    import time
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    if reply["msg_type"] == "kernel_info_reply" and await self._iopub_idle_after(reply):
+                        self._handle_kernel_info_reply(reply)
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        async def _iopub_idle_after(self, reply: dict) -> bool:
+            """Read IOPub up to the "idle" status of the request `reply` answers. False (ask again)
+            when IOPub says it has only now connected (ipykernel's "iopub_welcome": the request's
+            earlier messages were lost), or is silent for IOPUB_SECONDS (not connected yet)."""
+            request = reply.get("parent_header", {}).get("msg_id")
+            while True:
+                try:
+                    msg = await self.iopub_channel.get_msg(timeout=IOPUB_SECONDS)
+                except Empty:
+                    return False
+                if msg["msg_type"] == "iopub_welcome":
+                    return False
+                if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                        and msg.get("parent_header", {}).get("msg_id") == request):
+                    return True
+
+    return ReadyClient
+
+
 def kernel_manager_class(asynchronous: bool = True):
     """The kernel manager for papermill (asynchronous, as nbclient uses) or for direct use, with
     transport encryption (transport_encryption()): forked kernels when this process knows a server
-    (SOCKET_ENV), else the ordinary python3 kernel, encrypted where its kernelspec says it can be."""
+    (SOCKET_ENV), else the ordinary python3 kernel, encrypted where its kernelspec says it can be.
+    The asynchronous one's clients are ready as soon as the kernel is (`ready_client_class`), and
+    it looks every EXIT_POLL_SECONDS whether a kernel it has killed is gone."""
     from jupyter_client import AsyncKernelManager, KernelManager
     from jupyter_client.kernelspec import KernelSpec
     from traitlets import default
 
-    base = AsyncKernelManager if asynchronous else KernelManager
     policy = transport_encryption()
+
+    class Base(AsyncKernelManager if asynchronous else KernelManager):
+        if asynchronous:
+            @default("client_factory")
+            def _ready_client(self):
+                return ready_client_class()
+
+        async def _async_wait(self, pollinterval: float = EXIT_POLL_SECONDS) -> None:
+            await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_SECONDS))
+
     path = os.environ.get(SOCKET_ENV)
     if not path or not _ready(path):
-        class PlainKernelManager(base):
+        class PlainKernelManager(Base):
             """The python3 kernelspec's kernel, encrypted when the spec declares CurveZMQ support."""
 
             @default("transport_encryption")
@@ -297,7 +370,7 @@ def kernel_manager_class(asynchronous: bool = True):
 
         return PlainKernelManager
 
-    class ForkKernelManager(base):
+    class ForkKernelManager(Base):
         """Starts kernels by asking the build's kernel server to fork one (see cypp_lib.kernels)."""
 
         @property
