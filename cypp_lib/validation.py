@@ -294,11 +294,16 @@ def _unreadable(rel: str, exc: RawDataError, suites_dir: Path) -> Finding:
 
 
 def _run(runs, registry: AreaRegistry, report: Report) -> Report:
-    """Run every (raw input, suite name, expectations, checked entry) in one ephemeral GX context."""
+    """Run every (raw input, suite name, expectations, checked entry) in one ephemeral GX context.
+
+    Files of one format checked alike (the NEET files: same suite, same checks, same columns) are
+    first checked together, on one frame of all their rows, for the checks whose result on all the
+    rows is each file's own result (`TOGETHER`); when that passes, each file is then run with only
+    its other checks. A file's findings always come from a run of its own: if the checks together
+    fail, every file of the batch is run with all its checks, as on its own."""
     if not runs:
         return report
     import great_expectations as gx
-    from great_expectations.core.expectation_suite import ExpectationSuite
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
@@ -310,36 +315,35 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
     # parameter (adding an asset or a batch definition re-serialises the context's configuration)
     whole = context.data_sources.add_pandas("raw").add_dataframe_asset("file").add_batch_definition_whole_dataframe(
         "whole")
-    for n, (raw, suite_name, expectations, entry) in enumerate(runs):
-        expectations = _without_row_conditions(expectations)
+    files = [_file_checks(raw, suite_name, expectations, registry) + (entry,)
+             for raw, suite_name, expectations, entry in runs]
+    done_together = _checked_together(files, whole)
+    for n, (raw, suite_name, frame, present, absent, entry) in enumerate(files):
         df = raw.frame
-        frame = _frame_for(raw, expectations, registry)
-        expectations = [_exact_columns(e, [c for c in frame.columns if c not in df.columns]) for e in expectations]
-        present = [e for e in expectations if _columns_present(e, frame)]
-        absent = [e for e in expectations if not _columns_present(e, frame)]
-        suite = ExpectationSuite(  # not stored: the context is thrown away after this run
-            name=f"{suite_name}-{n}",
-            expectations=[{"type": e["type"], "kwargs": e["kwargs"], "meta": e.get("meta", {})} for e in present])
-        batch = whole.get_batch(batch_parameters={"dataframe": frame})
-        # Batch.validate, not a ValidationDefinition: the same validator, without serialising each
-        # result into the context's results store (a fifth of the time). Pass/fail first (half the
-        # time); a file that fails is run again for the rows and values.
-        result = batch.validate(suite, result_format="BOOLEAN_ONLY")
-        if not result.success:
-            result = batch.validate(suite, result_format="COMPLETE")
+        if n in done_together:
+            present = [e for e in present if not _together(e)]
         failed = 0
-        for r in result.results:
-            if r.success:
-                continue
-            failed += 1
-            finding = _finding(raw.rel, r, df)
-            named = [d for d in (r.expectation_config.meta or {}).get("derive", []) if d.get("condition")]
-            for d in named:  # a suite's row_condition: name the file's own column and say which rows
-                finding.column = finding.column.replace(d["column"].removesuffix(NUMBER_SUFFIX), d["from"])
-            if named:
-                finding.expected += f" (on rows where {named[0]['where']} is {named[0]['in'][0]!r})"
-            finding.column = _source_column(finding.column, raw.entry.adapter)
-            report.findings.append(finding)
+        if present:
+            suite = _suite(f"{suite_name}-{n}", present)
+            batch = whole.get_batch(batch_parameters={"dataframe": frame})
+            # Batch.validate, not a ValidationDefinition: the same validator, without serialising each
+            # result into the context's results store (a fifth of the time). Pass/fail first (half the
+            # time); a file that fails is run again for the rows and values.
+            result = batch.validate(suite, result_format="BOOLEAN_ONLY")
+            if not result.success:
+                result = batch.validate(suite, result_format="COMPLETE")
+            for r in result.results:
+                if r.success:
+                    continue
+                failed += 1
+                finding = _finding(raw.rel, r, df)
+                named = [d for d in (r.expectation_config.meta or {}).get("derive", []) if d.get("condition")]
+                for d in named:  # a suite's row_condition: name the file's own column and say which rows
+                    finding.column = finding.column.replace(d["column"].removesuffix(NUMBER_SUFFIX), d["from"])
+                if named:
+                    finding.expected += f" (on rows where {named[0]['where']} is {named[0]['in'][0]!r})"
+                finding.column = _source_column(finding.column, raw.entry.adapter)
+                report.findings.append(finding)
         derived = {checks.AREA, checks.YEAR}
         gone = sorted({c.removesuffix(NUMBER_SUFFIX) for e in absent for c in _columns_of(e)
                        if c.removesuffix(NUMBER_SUFFIX) not in frame and c not in derived
@@ -350,6 +354,63 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
                                            f"no such column; the file has {_listing(df.columns)}", check="schema"))
         entry["failed"] += failed  # after the header check made in _planned
     return report
+
+
+def _file_checks(raw, suite_name: str, expectations: list[dict], registry: AreaRegistry) -> tuple:
+    """(raw, suite name, the frame GX checks, the expectations it can run, those on absent columns)."""
+    expectations = _without_row_conditions(expectations)
+    frame = _frame_for(raw, expectations, registry)
+    expectations = [_exact_columns(e, [c for c in frame.columns if c not in raw.frame.columns]) for e in expectations]
+    present = [e for e in expectations if _columns_present(e, frame)]
+    absent = [e for e in expectations if not _columns_present(e, frame)]
+    return raw, suite_name, frame, present, absent
+
+
+def _suite(name: str, expectations: list[dict]):
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    return ExpectationSuite(  # not stored: the context is thrown away after this run
+        name=name, expectations=[{"type": e["type"], "kwargs": e["kwargs"], "meta": e.get("meta", {})}
+                                 for e in expectations])
+
+
+#: Checks whose result on the rows of several files is each file's own: row by row checks and
+#: uniqueness. Not: row counts, values a file must contain, its set of columns.
+TOGETHER = frozenset({
+    "expect_column_values_to_be_between", "expect_column_values_to_match_regex", "expect_column_values_to_be_in_set",
+    "expect_column_values_to_not_be_null", "expect_column_values_to_not_match_regex",
+    "expect_column_values_to_not_match_regex_list", "expect_column_pair_values_a_to_be_greater_than_b",
+    "expect_compound_columns_to_be_unique"})
+
+
+def _together(e: dict) -> bool:
+    """Whether a check's result on several files' rows together is each file's (`mostly` would not be)."""
+    return e["type"] in TOGETHER and e["kwargs"].get("mostly", 1) == 1
+
+
+def _checked_together(files: list[tuple], whole) -> set[int]:
+    """Indexes of the files whose `_together` checks passed in one run over the rows of a batch of
+    files checked alike: same suite, same checks, none on an absent column, and the columns those
+    checks read holding numbers in every file of the batch or text in every one (a column empty in
+    one file is read as numbers: that file is checked on its own)."""
+    batches: dict[str, list[int]] = {}
+    for n, (_, suite_name, frame, present, absent, _) in enumerate(files):
+        if absent or not any(_together(e) for e in present):
+            continue
+        used = sorted({c for e in present if _together(e) for c in _columns_of(e)})
+        kinds = [(c, "number" if pd.api.types.is_numeric_dtype(frame[c]) else "text") for c in used]
+        batches.setdefault(json.dumps([suite_name, kinds, present], sort_keys=True, default=str), []).append(n)
+    passed: set[int] = set()
+    for key, members in batches.items():
+        if len(members) < 2:
+            continue
+        used = [c for c, _ in json.loads(key)[1]]
+        first = files[members[0]]
+        rows = pd.concat([files[n][2][used] for n in members], ignore_index=True)
+        suite = _suite(f"{first[1]}-together-{members[0]}", [e for e in first[3] if _together(e)])
+        if whole.get_batch(batch_parameters={"dataframe": rows}).validate(suite, result_format="BOOLEAN_ONLY").success:
+            passed.update(members)
+    return passed
 
 
 def _exact_columns(e: dict, derived: list[str]) -> dict:

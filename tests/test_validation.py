@@ -95,3 +95,69 @@ def test_one_great_expectations_context_validates_every_file(demo_raw, monkeypat
     monkeypatch.setattr(gx, "get_context", lambda *a, **k: calls.append(1) or real_get_context(*a, **k))
     report, raw_set = validate_raw(demo_raw, load_catalogue())
     assert len(report.checked) >= 14 and len(calls) == 1
+
+
+NEET = "nccis_neet/neet_la_{}.csv"
+
+
+def _findings(report):
+    return [f.message() for f in report.findings], report.checked
+
+
+def _bad_percent(folder):
+    path = folder / NEET.format(2023)
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    fields = lines[9].split(",")
+    fields[header.index("NEET_percent")] = "150.0"
+    lines[9] = ",".join(fields)  # line 10 of the file
+    path.write_text("\n".join(lines) + "\n")
+    return f"{NEET.format(2023)}, line 10, column 'NEET_percent'"
+
+
+def _no_lewisham(folder):
+    path = folder / NEET.format(2024)
+    path.write_text("".join(ln for ln in path.read_text().splitlines(keepends=True) if "E09000023" not in ln))
+    return NEET.format(2024)
+
+
+def _same_year_twice(folder):
+    (folder / NEET.format(2025)).write_text((folder / NEET.format(2024)).read_text())
+    return None  # each file is unique on its own: rows repeated across files are no finding of these checks
+
+
+@pytest.mark.parametrize("corrupt", [_bad_percent, _no_lewisham, _same_year_twice])
+def test_files_checked_together_are_reported_as_when_checked_alone(demo_copy, monkeypatch, corrupt):
+    """The NEET files share a suite, so their row-by-row checks run once over all their rows; the
+    report must be what checking each file on its own gives."""
+    from cypp_lib import validation
+
+    expected_finding = corrupt(demo_copy)
+    together, _ = validate_raw(demo_copy, load_catalogue())
+    monkeypatch.setattr(validation, "TOGETHER", frozenset())  # every file on its own
+    alone, _ = validate_raw(demo_copy, load_catalogue())
+    assert _findings(together) == _findings(alone)
+    msgs = _findings(together)[0]
+    if expected_finding is None:
+        assert not any("neet_la" in m for m in msgs), msgs
+    else:
+        assert any(m.startswith(expected_finding) for m in msgs), msgs
+        if corrupt is _no_lewisham:  # the check all four files' rows together would pass
+            assert any("E09000023" in m for m in msgs if m.startswith(expected_finding)), msgs
+    others = [NEET.format(y) for y in (2021, 2022, 2025)]
+    assert not any(m.startswith(tuple(others)) for m in msgs), msgs
+
+
+def test_the_neet_files_alike_are_checked_together(demo_raw, monkeypatch):
+    from cypp_lib import validation
+
+    passed = []
+    real = validation._checked_together
+    monkeypatch.setattr(validation, "_checked_together",
+                        lambda files, whole: passed.append(sorted(files[n][0].rel for n in real(files, whole)))
+                        or {n for n, f in enumerate(files) if f[0].rel in passed[-1]})
+    report, _ = validate_raw(demo_raw, load_catalogue())
+    assert report.success
+    # the five NEET files share one suite; their headers differ (2021 has four quintile columns,
+    # 2024-2025 lack two of 2022-2023's), but not in the columns the suite's row checks read
+    assert passed == [[NEET.format(y) for y in range(2021, 2026)]]
