@@ -24,6 +24,7 @@ import logging
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -296,10 +297,10 @@ def _unreadable(rel: str, exc: RawDataError, suites_dir: Path) -> Finding:
 def _run(runs, registry: AreaRegistry, report: Report) -> Report:
     """Run every (raw input, suite name, expectations, checked entry) in one ephemeral GX context.
 
-    Files of one format checked alike (the NEET files: same suite, same checks, same columns) are
-    first checked together, on one frame of all their rows, for the checks whose result on all the
-    rows is each file's own result (`TOGETHER`); when that passes, each file is then run with only
-    its other checks. A file's findings always come from a run of its own: if the checks together
+    Files of one format checked alike (the NEET files: same suite, same checks; see
+    `_checked_together`) are first checked together, on one frame of all their rows, for the
+    checks whose result on all the rows is each file's own result (`TOGETHER`); when that passes,
+    each file is then run with only its other checks. A file's findings always come from a run of its own: if the checks together
     fail, every file of the batch is run with all its checks, as on its own."""
     if not runs:
         return report
@@ -315,8 +316,7 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
     # parameter (adding an asset or a batch definition re-serialises the context's configuration)
     whole = context.data_sources.add_pandas("raw").add_dataframe_asset("file").add_batch_definition_whole_dataframe(
         "whole")
-    files = [_file_checks(raw, suite_name, expectations, registry) + (entry,)
-             for raw, suite_name, expectations, entry in runs]
+    files = [_file_checks(raw, suite_name, expectations, entry, registry) for raw, suite_name, expectations, entry in runs]
     done_together = _checked_together(files, whole)
     for n, (raw, suite_name, frame, present, absent, entry) in enumerate(files):
         df = raw.frame
@@ -356,14 +356,25 @@ def _run(runs, registry: AreaRegistry, report: Report) -> Report:
     return report
 
 
-def _file_checks(raw, suite_name: str, expectations: list[dict], registry: AreaRegistry) -> tuple:
-    """(raw, suite name, the frame GX checks, the expectations it can run, those on absent columns)."""
+class FileChecks(NamedTuple):
+    """One file's run: the frame GX checks (raw text plus parsed and derived columns), the
+    expectations it can run and those on columns it lacks, and its entry in report.checked."""
+
+    raw: object
+    suite_name: str
+    frame: pd.DataFrame
+    present: list[dict]
+    absent: list[dict]
+    entry: dict
+
+
+def _file_checks(raw, suite_name: str, expectations: list[dict], entry: dict, registry: AreaRegistry) -> FileChecks:
     expectations = _without_row_conditions(expectations)
     frame = _frame_for(raw, expectations, registry)
     expectations = [_exact_columns(e, [c for c in frame.columns if c not in raw.frame.columns]) for e in expectations]
     present = [e for e in expectations if _columns_present(e, frame)]
     absent = [e for e in expectations if not _columns_present(e, frame)]
-    return raw, suite_name, frame, present, absent
+    return FileChecks(raw, suite_name, frame, present, absent, entry)
 
 
 def _suite(name: str, expectations: list[dict]):
@@ -388,26 +399,26 @@ def _together(e: dict) -> bool:
     return e["type"] in TOGETHER and e["kwargs"].get("mostly", 1) == 1
 
 
-def _checked_together(files: list[tuple], whole) -> set[int]:
+def _checked_together(files: list[FileChecks], whole) -> set[int]:
     """Indexes of the files whose `_together` checks passed in one run over the rows of a batch of
     files checked alike: same suite, same checks, none on an absent column, and the columns those
     checks read holding numbers in every file of the batch or text in every one (a column empty in
     one file is read as numbers: that file is checked on its own)."""
-    batches: dict[str, list[int]] = {}
-    for n, (_, suite_name, frame, present, absent, _) in enumerate(files):
-        if absent or not any(_together(e) for e in present):
+    batches: dict[str, tuple[list[str], list[int]]] = {}  # key -> (the columns the checks read, members)
+    for n, f in enumerate(files):
+        if f.absent or not any(_together(e) for e in f.present):
             continue
-        used = sorted({c for e in present if _together(e) for c in _columns_of(e)})
-        kinds = [(c, "number" if pd.api.types.is_numeric_dtype(frame[c]) else "text") for c in used]
-        batches.setdefault(json.dumps([suite_name, kinds, present], sort_keys=True, default=str), []).append(n)
+        used = sorted({c for e in f.present if _together(e) for c in _columns_of(e)})
+        kinds = [(c, "number" if pd.api.types.is_numeric_dtype(f.frame[c]) else "text") for c in used]
+        key = json.dumps([f.suite_name, kinds, f.present], sort_keys=True, default=str)
+        batches.setdefault(key, (used, []))[1].append(n)
     passed: set[int] = set()
-    for key, members in batches.items():
+    for used, members in batches.values():
         if len(members) < 2:
             continue
-        used = [c for c, _ in json.loads(key)[1]]
         first = files[members[0]]
-        rows = pd.concat([files[n][2][used] for n in members], ignore_index=True)
-        suite = _suite(f"{first[1]}-together-{members[0]}", [e for e in first[3] if _together(e)])
+        rows = pd.concat([files[n].frame[used] for n in members], ignore_index=True)
+        suite = _suite(f"{first.suite_name}-together-{members[0]}", [e for e in first.present if _together(e)])
         if whole.get_batch(batch_parameters={"dataframe": rows}).validate(suite, result_format="BOOLEAN_ONLY").success:
             passed.update(members)
     return passed

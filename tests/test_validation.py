@@ -153,9 +153,13 @@ def test_the_neet_files_alike_are_checked_together(demo_raw, monkeypatch):
 
     passed = []
     real = validation._checked_together
-    monkeypatch.setattr(validation, "_checked_together",
-                        lambda files, whole: passed.append(sorted(files[n][0].rel for n in real(files, whole)))
-                        or {n for n, f in enumerate(files) if f[0].rel in passed[-1]})
+
+    def spy(files, whole):
+        together = real(files, whole)
+        passed.append(sorted(files[n].raw.rel for n in together))
+        return together
+
+    monkeypatch.setattr(validation, "_checked_together", spy)
     report, _ = validate_raw(demo_raw, load_catalogue())
     assert report.success
     # the five NEET files share one suite; their headers differ (2021 has four quintile columns,
